@@ -1,0 +1,3 @@
+//! Query text -> AST -> plan -> evaluation.
+
+pub mod ast;
