@@ -4,4 +4,5 @@
 //! [`graph`] model; query text is parsed by [`query`] into an AST, planned
 //! and evaluated into rows.
 
+pub mod graph;
 pub mod query;

@@ -1,0 +1,20 @@
+//! The graph model: entities and relations in petgraph, their indexes, and
+//! reading and writing graph files (JSON, format version 1).
+
+pub mod date;
+pub mod intern;
+pub mod json;
+pub mod load;
+pub mod lookup;
+pub mod model;
+pub mod value;
+pub mod write;
+
+pub use date::Date;
+pub use intern::{Interner, Sym};
+pub use load::{load_paths, load_str, LoadError, Problem};
+pub use model::{Entity, Graph, GraphError, PropRef, Provenance, Relation, Source};
+pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+pub use petgraph::Direction;
+pub use value::{PropValue, Props};
+pub use write::{to_file_text, WriteError};

@@ -1,0 +1,857 @@
+//! The graph: entities and relations in a petgraph multigraph, with the
+//! indexes that answer look-ups without scanning.
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use super::date::{Date, DayNumber};
+use super::intern::{Interner, Sym};
+use super::value::{PropValue, Props};
+
+/// A document that facts are taken from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Unique id, referred to by relations' `source`.
+    pub id: String,
+    /// Where it can be read.
+    pub url: Option<String>,
+    /// Its title.
+    pub title: Option<String>,
+    /// When it was published.
+    pub published: Option<Date>,
+}
+
+/// A person, company, agency, place or thing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// The entity's id; `None` for an entity created by a query without one.
+    pub id: Option<Box<str>>,
+    /// Labels (Cypher labels), in the order given.
+    pub labels: Vec<Sym>,
+    /// What people call it.
+    pub name: Option<Box<str>>,
+    /// Other names it is known by.
+    pub aliases: Vec<Box<str>>,
+    /// Other properties.
+    pub props: Props,
+}
+
+/// Where a fact comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The id of an entry in the graph's sources.
+    pub source: Option<Box<str>>,
+    /// Where in the source the fact stands (`para 9`, `p. 12`).
+    pub locator: Option<Box<str>>,
+    /// The fact in the graph author's words.
+    pub note: Option<Box<str>>,
+    /// The source's own words.
+    pub quote: Option<Box<str>>,
+}
+
+impl Provenance {
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.source.is_none()
+            && self.locator.is_none()
+            && self.note.is_none()
+            && self.quote.is_none()
+    }
+}
+
+/// A typed, directed relation between two entities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    /// The relation type (Cypher relationship type).
+    pub ty: Sym,
+    /// Properties.
+    pub props: Props,
+    /// The first period in which the relation holds.
+    pub since: Option<Date>,
+    /// The last period in which the relation holds.
+    pub until: Option<Date>,
+    /// Where the fact comes from; boxed because most relations of a large
+    /// generated graph have none.
+    pub provenance: Option<Box<Provenance>>,
+}
+
+impl Relation {
+    /// A relation of type `ty` with nothing else set.
+    pub fn new(ty: Sym) -> Relation {
+        Relation {
+            ty,
+            props: Props::new(),
+            since: None,
+            until: None,
+            provenance: None,
+        }
+    }
+
+    /// Whether the relation holds on `day`: undated bounds are open.
+    pub fn valid_on(&self, day: DayNumber) -> bool {
+        self.since.is_none_or(|s| s.first_day() <= day)
+            && self.until.is_none_or(|u| day <= u.last_day())
+    }
+
+    /// Whether neither `since` nor `until` is given.
+    pub fn is_undated(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    /// The provenance, or an empty one.
+    pub fn provenance(&self) -> &Provenance {
+        static EMPTY: Provenance = Provenance {
+            source: None,
+            locator: None,
+            note: None,
+            quote: None,
+        };
+        self.provenance.as_deref().unwrap_or(&EMPTY)
+    }
+}
+
+/// A property as seen from a query: the entity and relation fields that
+/// have a name (`id`, `name`, `aliases`, `since`, ...) and the stored props.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PropRef<'a> {
+    /// A stored value.
+    Value(&'a PropValue),
+    /// A text field.
+    Str(&'a str),
+    /// A list of text (aliases).
+    StrList(&'a [Box<str>]),
+    /// A date field, shown as its text.
+    Date(Date),
+}
+
+/// Entity fields that read as properties in queries.
+pub const ENTITY_FIELDS: [&str; 3] = ["id", "name", "aliases"];
+/// Relation fields that read as properties in queries.
+pub const RELATION_FIELDS: [&str; 6] = ["since", "until", "source", "locator", "note", "quote"];
+
+/// Why a change to the graph was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GraphError {
+    /// Two entities would have the same id.
+    #[error("an entity with id `{0}` already exists")]
+    DuplicateId(String),
+    /// A node or relationship index that is not (or no longer) in the graph.
+    #[error("the entity or relation no longer exists")]
+    Missing,
+}
+
+/// The graph with its indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// The graph's name, from the file.
+    pub name: Option<String>,
+    sources: Vec<Source>,
+    inner: StableDiGraph<Entity, Relation>,
+    interner: Interner,
+    by_id: HashMap<Box<str>, NodeIndex>,
+    by_name: HashMap<Box<str>, Vec<NodeIndex>>,
+    by_label: HashMap<Sym, Vec<NodeIndex>>,
+    by_type: HashMap<Sym, Vec<EdgeIndex>>,
+}
+
+/// Lower-cases a name for the case-insensitive name index.
+pub fn fold_name(name: &str) -> Box<str> {
+    name.trim().to_lowercase().into()
+}
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    /// An empty graph with room for `entities` and `relations`.
+    pub fn with_capacity(entities: usize, relations: usize) -> Graph {
+        Graph {
+            inner: StableDiGraph::with_capacity(entities, relations),
+            by_id: HashMap::with_capacity(entities),
+            by_name: HashMap::with_capacity(entities),
+            ..Graph::default()
+        }
+    }
+
+    // ----- strings -------------------------------------------------------
+
+    /// The interner of labels, types and property keys.
+    pub fn interner(&self) -> &Interner {
+        &self.interner
+    }
+
+    /// Interns a label, type or key.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.interner.intern(s)
+    }
+
+    /// The handle of a label, type or key, if the graph has seen it.
+    pub fn sym(&self, s: &str) -> Option<Sym> {
+        self.interner.get(s)
+    }
+
+    /// The text of a handle.
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.interner.resolve(sym)
+    }
+
+    // ----- sources -------------------------------------------------------
+
+    /// The sources, in the order given.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// Adds a source (or replaces the one with the same id).
+    pub fn add_source(&mut self, source: Source) {
+        match self.sources.iter_mut().find(|s| s.id == source.id) {
+            Some(s) => *s = source,
+            None => self.sources.push(source),
+        }
+    }
+
+    // ----- counts and iteration -----------------------------------------
+
+    /// How many entities there are.
+    pub fn entity_count(&self) -> usize {
+        self.inner.node_count()
+    }
+
+    /// How many relations there are.
+    pub fn relation_count(&self) -> usize {
+        self.inner.edge_count()
+    }
+
+    /// Every entity, in index order.
+    pub fn entity_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.inner.node_indices()
+    }
+
+    /// Every relation, in index order.
+    pub fn relation_indices(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
+        self.inner.edge_indices()
+    }
+
+    /// The entity at `n`.
+    pub fn entity(&self, n: NodeIndex) -> Option<&Entity> {
+        self.inner.node_weight(n)
+    }
+
+    /// The relation at `e`.
+    pub fn relation(&self, e: EdgeIndex) -> Option<&Relation> {
+        self.inner.edge_weight(e)
+    }
+
+    /// The relation's (from, to) entities.
+    pub fn endpoints(&self, e: EdgeIndex) -> Option<(NodeIndex, NodeIndex)> {
+        self.inner.edge_endpoints(e)
+    }
+
+    /// The relations leaving (`Outgoing`) or entering (`Incoming`) `n`:
+    /// (relation, entity at the other end).
+    pub fn relations_of(
+        &self,
+        n: NodeIndex,
+        dir: Direction,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &Relation)> + '_ {
+        self.inner.edges_directed(n, dir).map(move |e| {
+            let other = if dir == Direction::Outgoing {
+                e.target()
+            } else {
+                e.source()
+            };
+            (e.id(), other, e.weight())
+        })
+    }
+
+    /// How many relations leave or enter `n`.
+    pub fn degree(&self, n: NodeIndex, dir: Direction) -> usize {
+        self.inner.edges_directed(n, dir).count()
+    }
+
+    /// The petgraph graph underneath, for algorithms.
+    pub fn petgraph(&self) -> &StableDiGraph<Entity, Relation> {
+        &self.inner
+    }
+
+    // ----- indexes -------------------------------------------------------
+
+    /// The entity with this id (exact).
+    pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Entities whose name or an alias equals `name`, ignoring case.
+    pub fn by_name(&self, name: &str) -> &[NodeIndex] {
+        self.by_name.get(&fold_name(name)).map_or(&[], |v| v)
+    }
+
+    /// Every folded name and alias with its entities, for suggestions.
+    pub fn names(&self) -> impl Iterator<Item = (&str, &[NodeIndex])> + '_ {
+        self.by_name.iter().map(|(k, v)| (&**k, v.as_slice()))
+    }
+
+    /// Every id, for suggestions.
+    pub fn ids(&self) -> impl Iterator<Item = (&str, NodeIndex)> + '_ {
+        self.by_id.iter().map(|(k, v)| (&**k, *v))
+    }
+
+    /// Entities with this label, in the order they got it.
+    pub fn with_label(&self, label: Sym) -> &[NodeIndex] {
+        self.by_label.get(&label).map_or(&[], |v| v)
+    }
+
+    /// Labels in use with their entity counts.
+    pub fn label_counts(&self) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> = self
+            .by_label
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (self.resolve(*k), v.len()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Relations of this type.
+    pub fn of_type(&self, ty: Sym) -> &[EdgeIndex] {
+        self.by_type.get(&ty).map_or(&[], |v| v)
+    }
+
+    /// Relation types in use with their counts.
+    pub fn type_counts(&self) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> = self
+            .by_type
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (self.resolve(*k), v.len()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    // ----- changes -------------------------------------------------------
+
+    /// Adds an entity; its id, if any, must be new.
+    pub fn add_entity(&mut self, entity: Entity) -> Result<NodeIndex, GraphError> {
+        if let Some(id) = &entity.id {
+            if self.by_id.contains_key(id) {
+                return Err(GraphError::DuplicateId(id.to_string()));
+            }
+        }
+        let id = entity.id.clone();
+        let labels = entity.labels.clone();
+        let names: Vec<Box<str>> = entity
+            .name
+            .iter()
+            .chain(&entity.aliases)
+            .map(|s| fold_name(s))
+            .collect();
+        let n = self.inner.add_node(entity);
+        if let Some(id) = id {
+            self.by_id.insert(id, n);
+        }
+        for l in labels {
+            self.by_label.entry(l).or_default().push(n);
+        }
+        for name in names {
+            self.index_name(name, n);
+        }
+        Ok(n)
+    }
+
+    fn index_name(&mut self, name: Box<str>, n: NodeIndex) {
+        let v = self.by_name.entry(name).or_default();
+        if !v.contains(&n) {
+            v.push(n);
+        }
+    }
+
+    fn unindex_names(&mut self, n: NodeIndex) {
+        let Some(e) = self.inner.node_weight(n) else {
+            return;
+        };
+        let names: Vec<Box<str>> = e
+            .name
+            .iter()
+            .chain(&e.aliases)
+            .map(|s| fold_name(s))
+            .collect();
+        for name in names {
+            if let Some(v) = self.by_name.get_mut(&name) {
+                v.retain(|&m| m != n);
+                if v.is_empty() {
+                    self.by_name.remove(&name);
+                }
+            }
+        }
+    }
+
+    fn reindex_names(&mut self, n: NodeIndex) {
+        let Some(e) = self.inner.node_weight(n) else {
+            return;
+        };
+        let names: Vec<Box<str>> = e
+            .name
+            .iter()
+            .chain(&e.aliases)
+            .map(|s| fold_name(s))
+            .collect();
+        for name in names {
+            self.index_name(name, n);
+        }
+    }
+
+    /// Adds a relation from `from` to `to`.
+    pub fn add_relation(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        relation: Relation,
+    ) -> Result<EdgeIndex, GraphError> {
+        if !self.inner.contains_node(from) || !self.inner.contains_node(to) {
+            return Err(GraphError::Missing);
+        }
+        let ty = relation.ty;
+        let e = self.inner.add_edge(from, to, relation);
+        self.by_type.entry(ty).or_default().push(e);
+        Ok(e)
+    }
+
+    /// Removes a relation.
+    pub fn remove_relation(&mut self, e: EdgeIndex) -> Option<Relation> {
+        let r = self.inner.remove_edge(e)?;
+        if let Some(v) = self.by_type.get_mut(&r.ty) {
+            if let Some(at) = v.iter().position(|&x| x == e) {
+                v.swap_remove(at);
+            }
+        }
+        Some(r)
+    }
+
+    /// Removes an entity and every relation it takes part in.
+    pub fn remove_entity(&mut self, n: NodeIndex) -> Option<Entity> {
+        let edges: Vec<EdgeIndex> = self
+            .inner
+            .edges_directed(n, Direction::Outgoing)
+            .chain(self.inner.edges_directed(n, Direction::Incoming))
+            .map(|e| e.id())
+            .collect();
+        for e in edges {
+            self.remove_relation(e);
+        }
+        self.unindex_names(n);
+        let entity = self.inner.remove_node(n)?;
+        if let Some(id) = &entity.id {
+            self.by_id.remove(id);
+        }
+        for l in &entity.labels {
+            if let Some(v) = self.by_label.get_mut(l) {
+                v.retain(|&m| m != n);
+            }
+        }
+        Some(entity)
+    }
+
+    /// Gives `n` a label; returns whether it was new.
+    pub fn add_label(&mut self, n: NodeIndex, label: Sym) -> bool {
+        let Some(e) = self.inner.node_weight_mut(n) else {
+            return false;
+        };
+        if e.labels.contains(&label) {
+            return false;
+        }
+        e.labels.push(label);
+        self.by_label.entry(label).or_default().push(n);
+        true
+    }
+
+    /// Takes a label from `n`; returns whether it had it.
+    pub fn remove_label(&mut self, n: NodeIndex, label: Sym) -> bool {
+        let Some(e) = self.inner.node_weight_mut(n) else {
+            return false;
+        };
+        let Some(at) = e.labels.iter().position(|&l| l == label) else {
+            return false;
+        };
+        e.labels.remove(at);
+        if let Some(v) = self.by_label.get_mut(&label) {
+            v.retain(|&m| m != n);
+        }
+        true
+    }
+
+    /// The property `key` of an entity as a query sees it: `id`, `name`
+    /// and `aliases` come from the entity's fields when set, anything else
+    /// from its props.
+    pub fn entity_property(&self, n: NodeIndex, key: &str) -> Option<PropRef<'_>> {
+        let e = self.inner.node_weight(n)?;
+        let field = match key {
+            "id" => e.id.as_deref().map(PropRef::Str),
+            "name" => e.name.as_deref().map(PropRef::Str),
+            "aliases" if !e.aliases.is_empty() => Some(PropRef::StrList(&e.aliases)),
+            _ => None,
+        };
+        field.or_else(|| e.props.get(self.interner.get(key)?).map(PropRef::Value))
+    }
+
+    /// Every property of an entity as a query sees it, fields first, then
+    /// props sorted by key.
+    pub fn entity_properties(&self, n: NodeIndex) -> Vec<(&str, PropRef<'_>)> {
+        let Some(e) = self.inner.node_weight(n) else {
+            return Vec::new();
+        };
+        let mut v = Vec::with_capacity(e.props.len() + 3);
+        if let Some(id) = &e.id {
+            v.push(("id", PropRef::Str(id)));
+        }
+        if let Some(name) = &e.name {
+            v.push(("name", PropRef::Str(name)));
+        }
+        if !e.aliases.is_empty() {
+            v.push(("aliases", PropRef::StrList(&e.aliases)));
+        }
+        for (k, val) in e.props.sorted(&self.interner) {
+            if !v.iter().any(|(f, _)| *f == k) {
+                v.push((k, PropRef::Value(val)));
+            }
+        }
+        v
+    }
+
+    /// Sets (or with `None` removes) the property `key` of an entity.
+    ///
+    /// A string `id` renames the entity (the new id must be free); a string
+    /// `name` or a list of strings `aliases` goes to those fields and the
+    /// name index; any other value is kept in the props.
+    pub fn set_entity_property(
+        &mut self,
+        n: NodeIndex,
+        key: &str,
+        value: Option<PropValue>,
+    ) -> Result<(), GraphError> {
+        if !self.inner.contains_node(n) {
+            return Err(GraphError::Missing);
+        }
+        let sym = self.interner.intern(key);
+        match (key, value) {
+            ("id", Some(PropValue::Str(s))) => {
+                let current = self.inner.node_weight(n).and_then(|e| e.id.clone());
+                if current.as_deref() == Some(&*s) {
+                    return Ok(());
+                }
+                if self.by_id.contains_key(&s) {
+                    return Err(GraphError::DuplicateId(s.to_string()));
+                }
+                if let Some(old) = current {
+                    self.by_id.remove(&old);
+                }
+                self.by_id.insert(s.clone(), n);
+                if let Some(e) = self.inner.node_weight_mut(n) {
+                    e.id = Some(s);
+                    e.props.remove(sym);
+                }
+            }
+            ("id", other) => {
+                if let Some(e) = self.inner.node_weight_mut(n) {
+                    if let Some(old) = e.id.take() {
+                        self.by_id.remove(&old);
+                    }
+                    set_prop(&mut e.props, sym, other);
+                }
+            }
+            ("name", value) => {
+                self.unindex_names(n);
+                if let Some(e) = self.inner.node_weight_mut(n) {
+                    match value {
+                        Some(PropValue::Str(s)) => {
+                            e.name = Some(s);
+                            e.props.remove(sym);
+                        }
+                        other => {
+                            e.name = None;
+                            set_prop(&mut e.props, sym, other);
+                        }
+                    }
+                }
+                self.reindex_names(n);
+            }
+            ("aliases", value) => {
+                self.unindex_names(n);
+                if let Some(e) = self.inner.node_weight_mut(n) {
+                    let strings: Option<Vec<Box<str>>> = match &value {
+                        Some(PropValue::List(l)) => {
+                            l.iter().map(|v| v.as_str().map(Box::from)).collect()
+                        }
+                        _ => None,
+                    };
+                    match strings {
+                        Some(list) if !list.is_empty() => {
+                            e.aliases = list;
+                            e.props.remove(sym);
+                        }
+                        _ => {
+                            e.aliases.clear();
+                            set_prop(&mut e.props, sym, value);
+                        }
+                    }
+                }
+                self.reindex_names(n);
+            }
+            (_, value) => {
+                if let Some(e) = self.inner.node_weight_mut(n) {
+                    set_prop(&mut e.props, sym, value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every property of an entity, its id, name and aliases
+    /// included.
+    pub fn clear_entity_properties(&mut self, n: NodeIndex) {
+        self.unindex_names(n);
+        if let Some(e) = self.inner.node_weight_mut(n) {
+            if let Some(old) = e.id.take() {
+                self.by_id.remove(&old);
+            }
+            e.name = None;
+            e.aliases.clear();
+            e.props.clear();
+        }
+    }
+
+    /// The property `key` of a relation as a query sees it: `since`,
+    /// `until`, `source`, `locator`, `note` and `quote` come from the
+    /// relation's fields when set, anything else from its props.
+    pub fn relation_property(&self, e: EdgeIndex, key: &str) -> Option<PropRef<'_>> {
+        let r = self.inner.edge_weight(e)?;
+        let p = r.provenance();
+        let field = match key {
+            "since" => r.since.map(PropRef::Date),
+            "until" => r.until.map(PropRef::Date),
+            "source" => p.source.as_deref().map(PropRef::Str),
+            "locator" => p.locator.as_deref().map(PropRef::Str),
+            "note" => p.note.as_deref().map(PropRef::Str),
+            "quote" => p.quote.as_deref().map(PropRef::Str),
+            _ => None,
+        };
+        field.or_else(|| r.props.get(self.interner.get(key)?).map(PropRef::Value))
+    }
+
+    /// Every property of a relation as a query sees it: props sorted by
+    /// key, then the dated and provenance fields that are set.
+    pub fn relation_properties(&self, e: EdgeIndex) -> Vec<(&str, PropRef<'_>)> {
+        let Some(r) = self.inner.edge_weight(e) else {
+            return Vec::new();
+        };
+        let mut v: Vec<(&str, PropRef<'_>)> = Vec::new();
+        for key in RELATION_FIELDS {
+            if let Some(p) = self.relation_property(e, key) {
+                if !matches!(p, PropRef::Value(_)) {
+                    v.push((key, p));
+                }
+            }
+        }
+        for (k, val) in r.props.sorted(&self.interner) {
+            if !v.iter().any(|(f, _)| *f == k) {
+                v.push((k, PropRef::Value(val)));
+            }
+        }
+        v
+    }
+
+    /// Sets (or with `None` removes) the property `key` of a relation.
+    ///
+    /// A valid date text for `since` or `until`, and a string for `source`,
+    /// `locator`, `note` or `quote`, go to those fields; anything else is
+    /// kept in the props.
+    pub fn set_relation_property(
+        &mut self,
+        e: EdgeIndex,
+        key: &str,
+        value: Option<PropValue>,
+    ) -> Result<(), GraphError> {
+        let sym = self.interner.intern(key);
+        let r = self.inner.edge_weight_mut(e).ok_or(GraphError::Missing)?;
+        let date = value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .and_then(|s| Date::parse(s).ok());
+        match key {
+            "since" | "until" => {
+                let slot = if key == "since" {
+                    &mut r.since
+                } else {
+                    &mut r.until
+                };
+                *slot = date;
+                if date.is_some() {
+                    r.props.remove(sym);
+                } else {
+                    set_prop(&mut r.props, sym, value);
+                }
+            }
+            "source" | "locator" | "note" | "quote" => {
+                let prov = r.provenance.get_or_insert_with(Default::default);
+                let slot = match key {
+                    "source" => &mut prov.source,
+                    "locator" => &mut prov.locator,
+                    "note" => &mut prov.note,
+                    _ => &mut prov.quote,
+                };
+                match value {
+                    Some(PropValue::Str(s)) => {
+                        *slot = Some(s);
+                        r.props.remove(sym);
+                    }
+                    other => {
+                        *slot = None;
+                        set_prop(&mut r.props, sym, other);
+                    }
+                }
+                if prov.is_empty() {
+                    r.provenance = None;
+                }
+            }
+            _ => set_prop(&mut r.props, sym, value),
+        }
+        Ok(())
+    }
+
+    /// Removes every property of a relation, dates and provenance included.
+    pub fn clear_relation_properties(&mut self, e: EdgeIndex) {
+        if let Some(r) = self.inner.edge_weight_mut(e) {
+            r.props.clear();
+            r.since = None;
+            r.until = None;
+            r.provenance = None;
+        }
+    }
+
+    /// A short human name for an entity: its name, else its id, else its
+    /// index.
+    pub fn display_name(&self, n: NodeIndex) -> String {
+        match self.inner.node_weight(n) {
+            Some(e) => match (&e.name, &e.id) {
+                (Some(name), _) => name.to_string(),
+                (None, Some(id)) => id.to_string(),
+                (None, None) => format!("#{}", n.index()),
+            },
+            None => format!("#{}", n.index()),
+        }
+    }
+}
+
+fn set_prop(props: &mut Props, key: Sym, value: Option<PropValue>) {
+    match value {
+        Some(v) => {
+            props.insert(key, v);
+        }
+        None => {
+            props.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(g: &mut Graph, id: &str, label: &str, name: &str, aliases: &[&str]) -> NodeIndex {
+        let label = g.intern(label);
+        let e = Entity {
+            id: Some(id.into()),
+            labels: vec![label],
+            name: Some(name.into()),
+            aliases: aliases.iter().map(|&a| a.into()).collect(),
+            props: Props::new(),
+        };
+        g.add_entity(e).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn indexes_follow_changes() {
+        let mut g = Graph::new();
+        let a = entity(
+            &mut g,
+            "rosatom-nedra",
+            "Company",
+            "Rosatom Nedra",
+            &["Atomredmedzoloto"],
+        );
+        let b = entity(&mut g, "rosatom", "Company", "Rosatom", &[]);
+        let owns = g.intern("PART_OF");
+        let e = g
+            .add_relation(a, b, Relation::new(owns))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(g.by_id("rosatom"), Some(b));
+        assert_eq!(g.by_name("ATOMREDMEDZOLOTO"), &[a]);
+        assert_eq!(g.of_type(owns), &[e]);
+        let company = g.intern("Company");
+        assert_eq!(g.with_label(company).len(), 2);
+
+        g.set_entity_property(a, "name", Some(PropValue::Str("ARMZ".into())))
+            .ok();
+        assert!(g.by_name("rosatom nedra").is_empty());
+        assert_eq!(g.by_name("armz"), &[a]);
+        assert_eq!(
+            g.add_entity(Entity {
+                id: Some("rosatom".into()),
+                labels: vec![],
+                name: None,
+                aliases: vec![],
+                props: Props::new()
+            }),
+            Err(GraphError::DuplicateId("rosatom".into()))
+        );
+
+        g.remove_entity(b);
+        assert_eq!(g.by_id("rosatom"), None);
+        assert!(g.of_type(owns).is_empty());
+        assert_eq!(g.with_label(company), &[a]);
+        assert_eq!(g.relation_count(), 0);
+    }
+
+    #[test]
+    fn fields_read_as_properties() {
+        let mut g = Graph::new();
+        let a = entity(&mut g, "a", "Person", "A", &[]);
+        let t = g.intern("OWNS");
+        let mut r = Relation::new(t);
+        r.since = Date::parse("2019").ok();
+        let e = g
+            .add_relation(a, a, r)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(g.entity_property(a, "id"), Some(PropRef::Str("a")));
+        assert_eq!(
+            g.relation_property(e, "since"),
+            Date::parse("2019").ok().map(PropRef::Date)
+        );
+        g.set_relation_property(e, "note", Some(PropValue::Str("n".into())))
+            .ok();
+        assert_eq!(g.relation_property(e, "note"), Some(PropRef::Str("n")));
+        g.set_relation_property(e, "since", Some(PropValue::Int(5)))
+            .ok();
+        assert_eq!(
+            g.relation_property(e, "since"),
+            Some(PropRef::Value(&PropValue::Int(5)))
+        );
+        g.set_entity_property(a, "id", Some(PropValue::Int(1))).ok();
+        assert_eq!(g.by_id("a"), None);
+        assert_eq!(
+            g.entity_property(a, "id"),
+            Some(PropRef::Value(&PropValue::Int(1)))
+        );
+    }
+}
