@@ -1,3 +1,16 @@
-//! Query text -> AST -> plan -> evaluation.
+//! Query text -> AST -> plan -> evaluation -> rows.
 
 pub mod ast;
+pub mod value;
+
+pub use value::{Path, Value};
+
+/// The rows a statement produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryResult {
+    /// Column names, as openCypher names them (the alias, else the
+    /// expression's text as written).
+    pub columns: Vec<String>,
+    /// The rows; each has one value per column.
+    pub rows: Vec<Vec<Value>>,
+}
