@@ -96,6 +96,14 @@ impl Relation {
             && self.until.is_none_or(|u| day <= u.last_day())
     }
 
+    /// Whether the relation held on at least one day of the period `date`
+    /// (a year, month or day): `AS OF 2024` keeps relations that held at
+    /// some time in 2024.
+    pub fn valid_during(&self, date: Date) -> bool {
+        self.since.is_none_or(|s| s.first_day() <= date.last_day())
+            && self.until.is_none_or(|u| date.first_day() <= u.last_day())
+    }
+
     /// Whether neither `since` nor `until` is given.
     pub fn is_undated(&self) -> bool {
         self.since.is_none() && self.until.is_none()
@@ -838,6 +846,9 @@ mod tests {
             g.relation_property(e, "since"),
             Date::parse("2019").ok().map(PropRef::Date)
         );
+        let rel = g.relation(e).cloned().unwrap_or_else(|| unreachable!());
+        assert!(rel.valid_during(Date::parse("2019-01").unwrap_or_else(|e| unreachable!("{e}"))));
+        assert!(!rel.valid_during(Date::parse("2018").unwrap_or_else(|e| unreachable!("{e}"))));
         g.set_relation_property(e, "note", Some(PropValue::Str("n".into())))
             .ok();
         assert_eq!(g.relation_property(e, "note"), Some(PropRef::Str("n")));
