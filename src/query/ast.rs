@@ -11,7 +11,7 @@
 /// Two spans always compare equal: spans locate a node, they are not part of
 /// what it means. This lets trees parsed from differently formatted text be
 /// compared with `==`.
-#[derive(Debug, Clone, Copy, Default, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, Eq)]
 pub struct Span {
     /// Offset of the first byte.
     pub start: usize,
