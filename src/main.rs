@@ -1,1 +1,28 @@
-fn main() {}
+//! The `kg` binary: parse the command line, run, map errors to messages
+//! and exit codes. A closed pipe (`kg ... | head`) ends quietly.
+
+use std::io::{self, BufWriter, ErrorKind, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use kg::cli::{self, Args, CliError};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = cli::run(&args, &mut out).and_then(|()| out.flush().map_err(CliError::from));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            match &e {
+                // Problem lists already start with the file they concern.
+                CliError::Load(_) => eprintln!("{e}"),
+                _ => eprintln!("kg: {e}"),
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -262,7 +262,7 @@ pub fn parse_file(file: &str, text: &str) -> Result<GraphFile, LoadError> {
             Err(LoadError::Syntax {
                 file: file.to_string(),
                 line: e.line(),
-                column: e.column(),
+                column: e.column().max(1),
                 message,
             })
         }
@@ -285,6 +285,12 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a graph: a JSON object with \"kg\": 1, \"entities\" and \"relations\"")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(
+            "a graph file is a JSON object with \"kg\": 1, \"entities\" and \"relations\", not an array",
+        ))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -669,9 +675,8 @@ fn read_relation(out: &mut GraphFile, index: usize, json: Json) {
         if k == "share" {
             match v.as_f64() {
                 Some(s) if (0.0..=100.0).contains(&s) => {}
-                Some(s) => r.problem(format!(
-                    "`props.share` is {}: a share is a percentage from 0 to 100",
-                    PropValue::Float(s)
+                Some(_) => r.problem(format!(
+                    "`props.share` is {v}: a share is a percentage from 0 to 100"
                 )),
                 None => r.problem("`props.share` must be a number (a percentage from 0 to 100)"),
             }
@@ -946,6 +951,22 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
     if problems.is_empty() {
         Ok(graph)
     } else {
+        // Problems in reading order: file, then section, then record.
+        let file_rank = |name: &str| {
+            files
+                .iter()
+                .position(|f| f.file == name)
+                .unwrap_or(usize::MAX)
+        };
+        problems.sort_by_key(|p| {
+            let (section, index) = match &p.place {
+                Place::File => (0, 0),
+                Place::Source { index, .. } => (1, *index),
+                Place::Entity { index, .. } => (2, *index),
+                Place::Relation { index, .. } => (3, *index),
+            };
+            (file_rank(&p.file), section, index)
+        });
         Err(LoadError::Invalid(problems))
     }
 }

@@ -88,8 +88,9 @@ fn suggestions(graph: &Graph, folded: &str) -> Vec<String> {
     if folded.is_empty() {
         return Vec::new();
     }
-    let mut scored: Vec<(usize, String)> = Vec::new();
-    let mut consider = |candidate: &str, shown: String| {
+    // (score, entity, text shown); one suggestion per entity.
+    let mut scored: Vec<(usize, NodeIndex, String)> = Vec::new();
+    let mut consider = |candidate: &str, n: NodeIndex, shown: String| {
         let score =
             if candidate.contains(folded) || (folded.len() >= 4 && folded.contains(candidate)) {
                 0
@@ -100,28 +101,42 @@ fn suggestions(graph: &Graph, folded: &str) -> Vec<String> {
                 }
                 d
             };
-        scored.push((score, shown));
+        scored.push((score, n, shown));
     };
     for (name, nodes) in graph.names() {
-        let shown = nodes
-            .first()
-            .and_then(|&n| graph.entity(n))
-            .and_then(|e| {
-                e.name
-                    .iter()
-                    .chain(&e.aliases)
-                    .find(|x| fold_name(x).as_ref() == name)
-                    .map(|x| x.to_string())
-            })
-            .unwrap_or_else(|| name.to_string());
-        consider(name, shown);
+        for &n in nodes {
+            let shown = graph
+                .entity(n)
+                .and_then(|e| {
+                    e.name
+                        .iter()
+                        .chain(&e.aliases)
+                        .find(|x| fold_name(x).as_ref() == name)
+                        .map(|x| x.to_string())
+                })
+                .unwrap_or_else(|| name.to_string());
+            consider(name, n, shown);
+        }
     }
-    for (id, _) in graph.ids() {
-        consider(&id.to_lowercase(), id.to_string());
+    for (id, n) in graph.ids() {
+        consider(&id.to_lowercase(), n, id.to_string());
     }
     scored.sort();
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, s)| s).collect()
+    let mut seen: Vec<NodeIndex> = Vec::new();
+    let mut out = Vec::new();
+    for (_, n, shown) in scored {
+        if seen.contains(&n) {
+            continue;
+        }
+        seen.push(n);
+        if !out.contains(&shown) {
+            out.push(shown);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
 }
 
 #[cfg(test)]

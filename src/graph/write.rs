@@ -30,7 +30,10 @@ fn quote(s: &str) -> String {
 }
 
 fn value(v: &PropValue) -> String {
-    v.to_json().to_string()
+    match v {
+        PropValue::List(items) => list(items.iter().map(value)),
+        scalar => scalar.to_json().to_string(),
+    }
 }
 
 fn props(out: &mut String, graph: &Graph, props: &Props) {
@@ -164,4 +167,58 @@ pub fn to_file_text(graph: &Graph) -> Result<String, WriteError> {
     section(&mut out, "relations", relations, true);
     out.push_str("}\n");
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::load_str;
+
+    fn round_trip(text: &str) -> String {
+        let g = load_str("t.json", text).unwrap_or_else(|e| unreachable!("{e}"));
+        to_file_text(&g).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn the_seed_graph_writes_back_to_the_same_bytes() {
+        let text = include_str!("../../graphs/rare-earths-2025.json");
+        assert_eq!(round_trip(text), text);
+    }
+
+    #[test]
+    fn writing_is_canonical_and_stable() {
+        let messy = r#"{"relations": [{"note": "n", "to": "b", "type": "OWNS", "from": "a",
+              "props": {"z": 1, "a": [true, 2.5, "x"]}, "until": "2024-03", "since": "2019"}],
+            "entities": [{"props": {"k": "\"quoted\" \\ back\nslash <tag> {}"}, "name": "Ä \u0001", "labels": ["Person"], "id": "a"},
+                         {"id": "b", "labels": ["Company", "Agency"], "aliases": [], "props": {}}],
+            "kg": 1}"#;
+        let once = round_trip(messy);
+        assert_eq!(
+            once,
+            concat!(
+                "{\n  \"kg\": 1,\n  \"sources\": [],\n  \"entities\": [\n",
+                "    {\"id\": \"a\", \"labels\": [\"Person\"], \"name\": \"Ä \\u0001\", \"props\": {\"k\": \"\\\"quoted\\\" \\\\ back\\nslash <tag> {}\"}},\n",
+                "    {\"id\": \"b\", \"labels\": [\"Company\", \"Agency\"]}\n",
+                "  ],\n  \"relations\": [\n",
+                "    {\"from\": \"a\", \"type\": \"OWNS\", \"to\": \"b\", \"props\": {\"a\": [true, 2.5, \"x\"], \"z\": 1}, \"since\": \"2019\", \"until\": \"2024-03\", \"note\": \"n\"}\n",
+                "  ]\n}\n"
+            )
+        );
+        assert_eq!(round_trip(&once), once);
+    }
+
+    #[test]
+    fn an_entity_without_id_cannot_be_written() {
+        let mut g = crate::graph::Graph::new();
+        let l = g.intern("Person");
+        g.add_entity(crate::graph::Entity {
+            id: None,
+            labels: vec![l],
+            name: Some("Anon".into()),
+            aliases: vec![],
+            props: Props::new(),
+        })
+        .ok();
+        assert_eq!(to_file_text(&g), Err(WriteError::MissingId("Anon".into())));
+    }
 }

@@ -1,0 +1,105 @@
+//! The command line: clap types, loading the graph the user asked for, and
+//! one function per command. Only this module and `main.rs` print.
+
+pub mod args;
+mod check;
+mod show;
+mod stats;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::graph::lookup::LookupError;
+use crate::graph::{load_paths, load_str, Graph, LoadError};
+
+pub use args::{Args, Command, Format};
+
+/// The built-in graph: the rare-earths-2025 seed graph.
+pub const BUILTIN_GRAPH: &str = include_str!("../../graphs/rare-earths-2025.json");
+/// How the built-in graph is named in messages.
+pub const BUILTIN_NAME: &str = "<built-in rare-earths-2025.json>";
+
+/// Why a command failed. Each kind maps to an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Graph files could not be loaded or are invalid.
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    /// A name did not lead to one entity.
+    #[error("{0}")]
+    Lookup(#[from] LookupError),
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the output failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl CliError {
+    /// The process exit code: 2 for usage errors, 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The graph files to load: `-g` flags, else `$KG_GRAPH` (a list of paths
+/// separated like `$PATH`), else none (the built-in graph).
+fn graph_paths(args: &Args) -> Vec<PathBuf> {
+    if !args.graphs.is_empty() {
+        return args.graphs.clone();
+    }
+    match std::env::var_os("KG_GRAPH") {
+        Some(v) if !v.is_empty() => std::env::split_paths(&v)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Loads the graph the user asked for.
+pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
+    let paths = graph_paths(args);
+    if paths.is_empty() {
+        Ok(load_str(BUILTIN_NAME, BUILTIN_GRAPH)?)
+    } else {
+        Ok(load_paths(&paths)?)
+    }
+}
+
+/// Runs the command, writing results to `out`.
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
+    match &args.command {
+        Command::Check { files } => check::run(args, files, out),
+        Command::Stats => {
+            let graph = load_graph(args)?;
+            stats::run(&graph, args.format, out)
+        }
+        Command::Show { name } => {
+            let graph = load_graph(args)?;
+            show::run(&graph, name, args.format, out)
+        }
+    }
+}
+
+/// Refuses formats a command cannot produce.
+fn table_or_json(format: Format, command: &str) -> Result<bool, CliError> {
+    match format {
+        Format::Table => Ok(false),
+        Format::Json => Ok(true),
+        other => Err(CliError::Usage(format!(
+            "`kg {command}` prints --format table or json, not {}",
+            format!("{other:?}").to_lowercase()
+        ))),
+    }
+}
+
+/// Writes a JSON value, pretty, with a final newline.
+fn write_json(out: &mut dyn Write, value: &serde_json::Value) -> Result<(), CliError> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
+}
