@@ -402,7 +402,20 @@ impl Display for Expr {
                 }
             }
             ExprKind::Var(name) => write_name(f, name),
-            ExprKind::List(items) => write!(f, "[{}]", Sep(items, ", ")),
+            ExprKind::List(items) => match items.first() {
+                // `[x IN l]` would read back as a list comprehension.
+                Some(
+                    first @ Expr {
+                        kind: ExprKind::Binary(BinaryOp::In, left, _),
+                        ..
+                    },
+                ) if matches!(left.kind, ExprKind::Var(_)) => {
+                    let rest = items.get(1..).unwrap_or_default();
+                    let comma = if rest.is_empty() { "" } else { ", " };
+                    write!(f, "[({first}){comma}{}]", Sep(rest, ", "))
+                }
+                _ => write!(f, "[{}]", Sep(items, ", ")),
+            },
             ExprKind::Map(entries) => {
                 f.write_char('{')?;
                 for (n, (key, value)) in entries.iter().enumerate() {
