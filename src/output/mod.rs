@@ -1,5 +1,6 @@
 //! Rows and graph elements rendered for people (tables) and for programs
-//! (JSON).
+//! (JSON, JSON lines, CSV, TSV).
 
 pub mod json;
+pub mod rows;
 pub mod table;
