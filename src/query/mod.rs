@@ -1,8 +1,13 @@
 //! Query text -> AST -> plan -> evaluation -> rows.
 
 pub mod ast;
+pub mod error;
+pub mod parser;
+pub mod print;
 pub mod value;
 
+pub use error::SyntaxError;
+pub use parser::{parse_script, parse_statement};
 pub use value::{Path, Value};
 
 /// The rows a statement produced.
