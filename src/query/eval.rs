@@ -16,7 +16,7 @@ use super::expr::{truthy, Env, Evaluator};
 use super::functions::{self, Accumulator};
 use super::mutate;
 use super::plan::{plan_pattern, Anchor, MatchPlan, PartPlan, Step, VarUse};
-use super::query_error::{snippet, QueryError};
+use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
 use super::{Params, QueryResult};
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Relation};
@@ -874,24 +874,30 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
         Some(e) => Some(count_arg(ev, e, &empty)?),
         None => None,
     };
-    let rows = out
-        .into_iter()
-        .map(|(v, _, _)| v)
-        .skip(skip)
-        .take(limit.unwrap_or(usize::MAX));
+    let rows = out.into_iter().skip(skip).take(limit.unwrap_or(usize::MAX));
     let mut result = Table {
         names: new_names,
         rows: Vec::new(),
     };
     match where_ {
         Some(w) => {
-            for r in rows {
-                if truthy(&ev.eval(w, &Env::new(&result.names, &r))?) {
+            // WHERE after WITH sees the new columns, and the old variables
+            // when the projection kept them apart row by row.
+            let both: Vec<String> = table.names.iter().chain(&result.names).cloned().collect();
+            for (r, old, _) in rows {
+                let keep = match &old {
+                    Some(old) => {
+                        let row: Vec<Value> = old.iter().chain(&r).cloned().collect();
+                        truthy(&ev.eval(w, &Env::new(&both, &row))?)
+                    }
+                    None => truthy(&ev.eval(w, &Env::new(&result.names, &r))?),
+                };
+                if keep {
                     result.rows.push(r);
                 }
             }
         }
-        None => result.rows = rows.collect(),
+        None => result.rows = rows.map(|(v, _, _)| v).collect(),
     }
     Ok(result)
 }
@@ -942,15 +948,17 @@ fn sort_keys(
 fn count_arg(ev: &Evaluator<'_>, e: &Expr, env: &Env<'_>) -> Result<usize, QueryError> {
     match ev.eval(e, env)? {
         Value::Int(i) if i >= 0 => Ok(usize::try_from(i).unwrap_or(usize::MAX)),
-        Value::Int(_) => Err(QueryError::argument(
+        Value::Int(_) => Err(QueryError::runtime(
+            RuntimeKind::SyntaxError,
             "NegativeIntegerArgument",
             format!("`{}` must not be negative", ev.text(e)),
-            e.span,
+            Some(e.span),
         )),
-        v => Err(QueryError::argument(
+        v => Err(QueryError::runtime(
+            RuntimeKind::SyntaxError,
             "InvalidArgumentType",
             format!("`{}` must be an integer, not {}", ev.text(e), v.type_name()),
-            e.span,
+            Some(e.span),
         )),
     }
 }

@@ -98,7 +98,13 @@ pub(crate) fn call(
         vals.push(ev.eval(a, env)?);
     }
     let arg = |i: usize| vals.get(i).cloned().unwrap_or(Value::Null);
-    let bad = |v: &Value| ev.type_err(e, &format!("{name}() does not take {}", v.type_name()));
+    let bad = |v: &Value| {
+        QueryError::type_error(
+            "InvalidArgumentValue",
+            format!("`{}`: {name}() does not take {}", ev.text(e), v.type_name()),
+            e.span,
+        )
+    };
     let x = arg(0);
     let g = ev.graph;
     Ok(match lower.as_str() {
@@ -178,7 +184,11 @@ pub(crate) fn call(
         "range" => {
             let int = |v: Value| match v {
                 Value::Int(i) => Ok(i),
-                v => Err(ev.type_err(e, &format!("range() takes integers, not {}", v.type_name()))),
+                v => Err(QueryError::argument(
+                    "InvalidArgumentType",
+                    format!("`{}`: range() takes integers, not {}", ev.text(e), v.type_name()),
+                    e.span,
+                )),
             };
             let (from, to) = (int(arg(0))?, int(arg(1))?);
             let step = if vals.len() > 2 { int(arg(2))? } else { 1 };

@@ -19,8 +19,13 @@ enum Kind {
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
-    /// A value that is certainly not a graph element (a literal).
+    /// A value that is certainly not a graph element, list or map (a
+    /// scalar literal).
     Value,
+    /// A list literal.
+    List,
+    /// A map literal.
+    Map,
     /// Unknown.
     Any,
 }
@@ -89,11 +94,19 @@ pub fn check(q: &Query, text: &str) -> Result<(), QueryError> {
                 scope.push((u.var.name.clone(), Kind::Any));
             }
             Clause::With(w) => {
-                scope = projection(&w.projection, &scope, text, true)?;
+                let new = projection(&w.projection, &scope, text, true)?;
                 if let Some(wh) = &w.where_ {
                     no_aggregate(wh, text)?;
-                    expr(wh, &scope, text)?;
+                    // WHERE also sees the variables before WITH, unless the
+                    // projection groups rows.
+                    let p = &w.projection;
+                    let mut both = new.clone();
+                    if !p.distinct && !p.items.iter().any(|i| contains_aggregate(&i.expr)) {
+                        both.splice(0..0, scope.iter().cloned());
+                    }
+                    expr(wh, &both, text)?;
                 }
+                scope = new;
             }
             Clause::Return(r) => {
                 scope = projection(&r.projection, &scope, text, false)?;
@@ -127,7 +140,7 @@ pub fn check(q: &Query, text: &str) -> Result<(), QueryError> {
                     }
                     expr(e, &scope, text)?;
                     if let ExprKind::Var(v) = &e.kind {
-                        if kind_of(&scope, v) == Some(Kind::Value) {
+                        if matches!(kind_of(&scope, v), Some(Kind::Value | Kind::Map)) {
                             return Err(err(
                                 "InvalidArgumentType",
                                 format!("`{v}` is not a node, relationship or path"),
@@ -193,16 +206,14 @@ fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Re
     let before = scope.len();
     let mut rels_here: Vec<String> = Vec::new();
     for part in parts {
-        // Property maps see the variables bound before the clause.
-        let outer: Scope = scope.get(..before).map(|s| s.to_vec()).unwrap_or_default();
         let nodes = std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
         let single = part.element.chain.is_empty();
         for n in nodes {
-            props_check(n.props.as_ref(), &outer, how)?;
+            props_check(n.props.as_ref(), scope, how)?;
             bind_node(n, scope, before, how, single)?;
         }
         for (r, _) in &part.element.chain {
-            props_check(r.props.as_ref(), &outer, how)?;
+            props_check(r.props.as_ref(), scope, how)?;
             if how != PatternUse::Match {
                 if r.types.len() != 1 {
                     return Err(err(
@@ -245,6 +256,7 @@ fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Re
                         ));
                     }
                     Some(Kind::Rel | Kind::RelList | Kind::Any) => {}
+                    Some(Kind::List) if r.length.is_some() => {}
                     Some(_) => {
                         return Err(err(
                             "VariableTypeConflict",
@@ -301,7 +313,8 @@ fn bind_node(n: &NodePattern, scope: &mut Scope, before: usize, how: PatternUse,
                 Kind::Node | Kind::Any => {}
                 Kind::Rel | Kind::RelList => return conflict("a relationship"),
                 Kind::Path => return conflict("a path"),
-                Kind::Value => return conflict("a value"),
+                Kind::Value | Kind::Map => return conflict("a value"),
+                Kind::List => return conflict("a list"),
             }
             let decorated = !n.labels.is_empty() || n.props.is_some();
             let earlier_clause = at < before;
@@ -358,7 +371,9 @@ fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Resul
         let kind = match &it.expr.kind {
             ExprKind::Var(v) => kind_of(scope, v).unwrap_or(Kind::Any),
             ExprKind::Literal(Literal::Null) => Kind::Any,
-            ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => Kind::Value,
+            ExprKind::Literal(_) => Kind::Value,
+            ExprKind::List(_) => Kind::List,
+            ExprKind::Map(_) => Kind::Map,
             _ => Kind::Any,
         };
         out.push((name, kind));
@@ -377,32 +392,12 @@ fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Resul
         if p.items.iter().any(|i| i.expr == s.expr) {
             continue;
         }
-        let extended: Scope = if aggregating || p.distinct {
-            // Variables used inside projected expressions stay usable.
-            let mut sc = order_scope.clone();
-            sc.extend(scope.iter().filter(|(n, _)| keys.iter().any(|k| uses_var(k, n))).cloned());
-            sc
-        } else {
-            order_scope.clone()
-        };
-        expr(&s.expr, &extended, text)?;
+        expr(&s.expr, &order_scope, text)?;
     }
     for e in p.skip.iter().chain(&p.limit) {
         count_literal(e, text)?;
     }
     Ok(out)
-}
-
-fn uses_var(e: &Expr, name: &str) -> bool {
-    let mut found = false;
-    walk(e, &mut |x| {
-        if let ExprKind::Var(v) = &x.kind {
-            if v == name {
-                found = true;
-            }
-        }
-    });
-    found
 }
 
 /// Calls `f` on every node of `e` (not into nested patterns).
@@ -583,6 +578,18 @@ fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Res
             }
         }
         ExprKind::Pattern(_) => {}
+        ExprKind::Property(base, _) => {
+            rec(base, locals)?;
+            if let ExprKind::Var(v) = &base.kind {
+                if !locals.contains(v) && matches!(kind_of(scope, v), Some(Kind::Path | Kind::Value | Kind::List | Kind::RelList)) {
+                    return Err(err(
+                        "InvalidArgumentType",
+                        format!("`{}`: `{v}` has no properties", snippet(text, e.span)),
+                        e.span,
+                    ));
+                }
+            }
+        }
         ExprKind::Binary(op, a, b) => {
             rec(a, locals)?;
             rec(b, locals)?;
@@ -656,7 +663,9 @@ fn arg_kind(name: &str, a: &Expr, scope: &Scope, locals: &[String], text: &str) 
     let kind = match &a.kind {
         ExprKind::Var(v) if !locals.contains(v) => kind_of(scope, v).unwrap_or(Kind::Any),
         ExprKind::Literal(Literal::Null) => Kind::Any,
-        ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => Kind::Value,
+        ExprKind::Literal(_) => Kind::Value,
+        ExprKind::List(_) => Kind::List,
+        ExprKind::Map(_) => Kind::Map,
         _ => Kind::Any,
     };
     if kind == Kind::Any {
@@ -667,11 +676,8 @@ fn arg_kind(name: &str, a: &Expr, scope: &Scope, locals: &[String], text: &str) 
         "labels" => kind == Kind::Node,
         "type" | "startnode" | "endnode" => kind == Kind::Rel,
         "nodes" | "relationships" => kind == Kind::Path,
-        "length" => kind == Kind::Path || kind == Kind::Value || kind == Kind::RelList,
-        "properties" | "keys" => match &a.kind {
-            ExprKind::Map(_) => true,
-            _ => matches!(kind, Kind::Node | Kind::Rel),
-        },
+        "length" => matches!(kind, Kind::Path | Kind::Value | Kind::List | Kind::RelList),
+        "properties" | "keys" => matches!(kind, Kind::Node | Kind::Rel | Kind::Map),
         _ => true,
     };
     if ok {
