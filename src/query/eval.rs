@@ -1,0 +1,1093 @@
+//! Clause evaluation: rows are `Vec<Value>`, one value per slot; slot names
+//! are fixed per clause, so variables are resolved once per clause.
+//!
+//! Each clause turns the table of rows it receives into the next one:
+//! MATCH expands rows by the matches of its pattern (relationship
+//! uniqueness within the clause, trail semantics for variable length),
+//! WITH and RETURN project, group, sort and page, UNWIND multiplies.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::ast::{Clause, Direction, Expr, Match, PathKind, Projection, Query, SortItem, Unwind};
+use super::expr::{truthy, Env, Evaluator};
+use super::functions::{self, Accumulator};
+use super::mutate;
+use super::plan::{plan_pattern, Anchor, MatchPlan, PartPlan, Step, VarUse};
+use super::query_error::{snippet, QueryError, RuntimeKind};
+use super::value::Value;
+use super::{Params, QueryResult};
+use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Relation};
+
+/// Statement-wide settings.
+pub(crate) struct Ctx<'a> {
+    /// The script text spans point into.
+    pub text: &'a str,
+    /// Parameter values.
+    pub params: &'a Params,
+    /// Only relations valid during this period are traversed.
+    pub as_of: Option<Date>,
+    /// Upper bound for unbounded variable-length patterns.
+    pub max_hops: u32,
+}
+
+/// Rows with named slots.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table {
+    /// Slot names.
+    pub names: Vec<String>,
+    /// Rows, one value per slot.
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// Runs a query's clauses in order.
+pub(crate) fn run_query(
+    graph: &mut Graph,
+    q: &Query,
+    ctx: &Ctx<'_>,
+) -> Result<QueryResult, QueryError> {
+    let mut table = Table {
+        names: Vec::new(),
+        rows: vec![Vec::new()],
+    };
+    let mut result = QueryResult::default();
+    for clause in &q.clauses {
+        match clause {
+            Clause::Match(m) => {
+                let ev = Evaluator::new(graph, ctx);
+                table = match_clause(&ev, m, table)?;
+            }
+            Clause::Unwind(u) => {
+                let ev = Evaluator::new(graph, ctx);
+                table = unwind(&ev, u, table)?;
+            }
+            Clause::With(w) => {
+                let ev = Evaluator::new(graph, ctx);
+                table = project(&ev, &w.projection, table, w.where_.as_ref())?;
+            }
+            Clause::Return(r) => {
+                let ev = Evaluator::new(graph, ctx);
+                let t = project(&ev, &r.projection, table, None)?;
+                result = QueryResult {
+                    columns: t.names.clone(),
+                    rows: t.rows.clone(),
+                };
+                table = t;
+            }
+            Clause::Create(c) => mutate::create(graph, ctx, c, &mut table)?,
+            Clause::Merge(m) => mutate::merge(graph, ctx, m, &mut table)?,
+            Clause::Set(s) => mutate::set(graph, ctx, &s.items, &mut table)?,
+            Clause::Remove(r) => mutate::remove(graph, ctx, r, &mut table)?,
+            Clause::Delete(d) => mutate::delete(graph, ctx, d, &mut table)?,
+        }
+    }
+    Ok(result)
+}
+
+// ----- UNWIND ------------------------------------------------------------
+
+fn unwind(ev: &Evaluator<'_>, u: &Unwind, table: Table) -> Result<Table, QueryError> {
+    let mut names = table.names.clone();
+    names.push(u.var.name.clone());
+    let mut rows = Vec::new();
+    for row in table.rows {
+        let v = ev.eval(&u.expr, &Env::new(&table.names, &row))?;
+        match v {
+            Value::Null => {}
+            Value::List(items) => {
+                for item in items {
+                    let mut r = row.clone();
+                    r.push(item);
+                    rows.push(r);
+                }
+            }
+            other => {
+                let mut r = row;
+                r.push(other);
+                rows.push(r);
+            }
+        }
+    }
+    Ok(Table { names, rows })
+}
+
+// ----- MATCH -------------------------------------------------------------
+
+fn match_clause(ev: &Evaluator<'_>, m: &Match, table: Table) -> Result<Table, QueryError> {
+    let mut names = table.names.clone();
+    let before = names.len();
+    let plan = plan_pattern(ev.graph, &m.pattern, &mut names);
+    let added = names.len() - before;
+    let mut rows = Vec::new();
+    for mut row in table.rows {
+        row.resize(names.len(), Value::Null);
+        let mut found = false;
+        {
+            let mut emit = |r: &[Value], _: &[PartState]| -> Result<(), QueryError> {
+                if let Some(w) = &m.where_ {
+                    if !truthy(&ev.eval(w, &Env::new(&names, r))?) {
+                        return Ok(());
+                    }
+                }
+                found = true;
+                rows.push(r.to_vec());
+                Ok(())
+            };
+            Matcher::new(ev, &plan, &names).run(&mut row, &mut emit)?;
+        }
+        if !found && m.optional {
+            for v in row.iter_mut().skip(before).take(added) {
+                *v = Value::Null;
+            }
+            rows.push(row);
+        }
+    }
+    Ok(Table { names, rows })
+}
+
+/// Matches a pattern used as an expression against the current row and
+/// returns one path value per match.
+pub(crate) fn match_pattern_expr(
+    ev: &Evaluator<'_>,
+    part: &super::ast::PatternPart,
+    env: &Env<'_>,
+) -> Result<Vec<Value>, QueryError> {
+    // Flatten the environment (comprehension variables included).
+    let mut names: Vec<String> = env.names.to_vec();
+    let mut row: Vec<Value> = env.row.to_vec();
+    let mut at = Some(env);
+    while let Some(e) = at {
+        if let Some((n, v)) = e.local {
+            names.push(n.to_string());
+            row.push(v.clone());
+        }
+        at = e.parent;
+    }
+    let parts = std::slice::from_ref(part);
+    let plan = plan_pattern(ev.graph, parts, &mut names);
+    row.resize(names.len(), Value::Null);
+    let mut out = Vec::new();
+    let mut emit = |_: &[Value], states: &[PartState]| -> Result<(), QueryError> {
+        if let Some(s) = states.first() {
+            out.push(s.path_value(ev.graph));
+        }
+        Ok(())
+    };
+    Matcher::new(ev, &plan, &names).run(&mut row, &mut emit)?;
+    Ok(out)
+}
+
+/// What a part has matched so far: a node per position, the edges of each
+/// relationship position (one, or a variable-length list in chain order).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PartState {
+    nodes: Vec<Option<NodeIndex>>,
+    rels: Vec<Vec<EdgeIndex>>,
+}
+
+impl PartState {
+    /// The matched path, left to right.
+    pub fn path_value(&self, graph: &Graph) -> Value {
+        let Some(Some(first)) = self.nodes.first() else {
+            return Value::Null;
+        };
+        let mut nodes = vec![*first];
+        let mut rels = Vec::new();
+        let mut cur = *first;
+        for edges in &self.rels {
+            for &e in edges {
+                let next = match graph.endpoints(e) {
+                    Some((a, b)) => {
+                        if a == cur {
+                            b
+                        } else {
+                            a
+                        }
+                    }
+                    None => cur,
+                };
+                rels.push(e);
+                nodes.push(next);
+                cur = next;
+            }
+        }
+        functions::path(nodes, rels)
+    }
+}
+
+type Emit<'a> = dyn FnMut(&[Value], &[PartState]) -> Result<(), QueryError> + 'a;
+
+/// Matches a planned pattern against one row at a time.
+pub(crate) struct Matcher<'e, 'q> {
+    ev: &'e Evaluator<'e>,
+    plan: &'e MatchPlan<'q>,
+    names: &'e [String],
+}
+
+/// The relationship filters of one chain position, resolved once.
+struct RelFilter {
+    types: Option<Vec<crate::graph::Sym>>,
+}
+
+impl<'e, 'q> Matcher<'e, 'q> {
+    /// A matcher for `plan`, whose slots are named by `names`.
+    pub fn new(ev: &'e Evaluator<'e>, plan: &'e MatchPlan<'q>, names: &'e [String]) -> Self {
+        Matcher { ev, plan, names }
+    }
+
+    /// Calls `emit` with each complete match of the pattern extending `row`.
+    pub fn run(&self, row: &mut Vec<Value>, emit: &mut Emit<'_>) -> Result<(), QueryError> {
+        let mut states: Vec<PartState> = self
+            .plan
+            .parts
+            .iter()
+            .map(|p| PartState {
+                nodes: vec![None; p.nodes.len()],
+                rels: vec![Vec::new(); p.rels.len()],
+            })
+            .collect();
+        let mut used = Vec::new();
+        self.part(0, row, &mut states, &mut used, emit)
+    }
+
+    fn part(
+        &self,
+        pi: usize,
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return emit(row, states);
+        };
+        let candidates = self.candidates(p, row)?;
+        for &n in candidates.iter() {
+            if !self.node_ok(p, p.anchor_at, n, row)? {
+                continue;
+            }
+            self.bind_node(p, pi, p.anchor_at, n, row, states);
+            self.step(pi, 0, row, states, used, emit)?;
+        }
+        Ok(())
+    }
+
+    fn candidates(
+        &self,
+        p: &PartPlan<'q>,
+        row: &[Value],
+    ) -> Result<Cow<'e, [NodeIndex]>, QueryError> {
+        let g = self.ev.graph;
+        let env = Env::new(self.names, row);
+        Ok(match &p.anchor {
+            Anchor::Bound(s) => match row.get(*s) {
+                Some(Value::Node(n)) => Cow::Owned(vec![*n]),
+                _ => Cow::Owned(Vec::new()),
+            },
+            Anchor::Id(e) => match self.ev.eval(e, &env)? {
+                Value::Str(s) => Cow::Owned(g.by_id(&s).into_iter().collect()),
+                Value::Null => Cow::Owned(Vec::new()),
+                _ => Cow::Owned(g.entity_indices().collect()),
+            },
+            Anchor::Name(e) => match self.ev.eval(e, &env)? {
+                Value::Str(s) => Cow::Borrowed(g.by_name(&s)),
+                Value::Null => Cow::Owned(Vec::new()),
+                _ => Cow::Owned(g.entity_indices().collect()),
+            },
+            Anchor::Label(l) => match g.sym(l) {
+                Some(s) => Cow::Borrowed(g.with_label(s)),
+                None => Cow::Owned(Vec::new()),
+            },
+            Anchor::All => Cow::Owned(g.entity_indices().collect()),
+        })
+    }
+
+    /// Whether node `n` fits the node pattern at position `at`.
+    fn node_ok(
+        &self,
+        p: &PartPlan<'q>,
+        at: usize,
+        n: NodeIndex,
+        row: &[Value],
+    ) -> Result<bool, QueryError> {
+        let g = self.ev.graph;
+        let Some(np) = p.node(at) else {
+            return Ok(false);
+        };
+        if let Some(VarUse::Bound(s)) = p.nodes.get(at) {
+            match row.get(*s) {
+                Some(Value::Node(m)) if *m == n => {}
+                _ => return Ok(false),
+            }
+        }
+        let Some(ent) = g.entity(n) else {
+            return Ok(false);
+        };
+        for l in &np.labels {
+            match g.sym(&l.name) {
+                Some(s) if ent.labels.contains(&s) => {}
+                _ => return Ok(false),
+            }
+        }
+        if let Some(props) = &np.props {
+            let want = self.ev.eval(props, &Env::new(self.names, row))?;
+            if !self.props_match(&want, props, |k| g.entity_property(n, k))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn props_match<'g>(
+        &self,
+        want: &Value,
+        e: &Expr,
+        get: impl Fn(&str) -> Option<crate::graph::PropRef<'g>>,
+    ) -> Result<bool, QueryError> {
+        match want {
+            Value::Map(m) => {
+                for (k, v) in m {
+                    let have = get(k).map_or(Value::Null, Value::from_prop);
+                    if have.cypher_eq(v) != Some(true) {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Value::Null => Ok(true),
+            v => Err(self.ev.type_err(
+                e,
+                &format!("properties must be a map, not {}", v.type_name()),
+            )),
+        }
+    }
+
+    fn bind_node(
+        &self,
+        p: &PartPlan<'q>,
+        pi: usize,
+        at: usize,
+        n: NodeIndex,
+        row: &mut [Value],
+        states: &mut [PartState],
+    ) {
+        if let Some(VarUse::New(s)) = p.nodes.get(at) {
+            if let Some(v) = row.get_mut(*s) {
+                *v = Value::Node(n);
+            }
+        }
+        if let Some(slot) = states.get_mut(pi).and_then(|st| st.nodes.get_mut(at)) {
+            *slot = Some(n);
+        }
+    }
+
+    fn rel_filter(&self, p: &PartPlan<'q>, at: usize) -> RelFilter {
+        let g = self.ev.graph;
+        let types = p.rel(at).and_then(|r| {
+            if r.types.is_empty() {
+                None
+            } else {
+                Some(r.types.iter().filter_map(|t| g.sym(&t.name)).collect())
+            }
+        });
+        RelFilter { types }
+    }
+
+    /// Whether edge `e` fits relationship position `at` (types, props,
+    /// AS OF).
+    fn rel_ok(
+        &self,
+        p: &PartPlan<'q>,
+        at: usize,
+        f: &RelFilter,
+        e: EdgeIndex,
+        r: &Relation,
+        row: &[Value],
+    ) -> Result<bool, QueryError> {
+        if let Some(types) = &f.types {
+            if !types.contains(&r.ty) {
+                return Ok(false);
+            }
+        }
+        if let Some(d) = self.ev.ctx.as_of {
+            if !r.valid_during(d) {
+                return Ok(false);
+            }
+        }
+        if let Some(props) = p.rel(at).and_then(|r| r.props.as_ref()) {
+            let want = self.ev.eval(props, &Env::new(self.names, row))?;
+            let g = self.ev.graph;
+            if !self.props_match(&want, props, |k| g.relation_property(e, k))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The edges leaving `n` in the walking direction of `dir`, with the
+    /// node at the other end.
+    fn edges(
+        &self,
+        n: NodeIndex,
+        dir: Direction,
+        rightward: bool,
+    ) -> Vec<(EdgeIndex, NodeIndex, &'e Relation)> {
+        use crate::graph::Direction as D;
+        let g = self.ev.graph;
+        let effective = match (dir, rightward) {
+            (Direction::Both, _) => None,
+            (Direction::Right, true) | (Direction::Left, false) => Some(D::Outgoing),
+            _ => Some(D::Incoming),
+        };
+        match effective {
+            Some(d) => g.relations_of(n, d).collect(),
+            None => g
+                .relations_of(n, D::Outgoing)
+                .chain(
+                    g.relations_of(n, D::Incoming)
+                        .filter(move |(_, other, _)| *other != n),
+                )
+                .collect(),
+        }
+    }
+
+    fn step(
+        &self,
+        pi: usize,
+        si: usize,
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(st) = p.steps.get(si).copied() else {
+            // The part is complete: bind its path.
+            if let VarUse::New(s) = p.path {
+                let v = states
+                    .get(pi)
+                    .map_or(Value::Null, |x| x.path_value(self.ev.graph));
+                if let Some(slot) = row.get_mut(s) {
+                    *slot = v;
+                }
+            }
+            return self.part(pi + 1, row, states, used, emit);
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
+        let Some(cur) = states
+            .get(pi)
+            .and_then(|x| x.nodes.get(st.from).copied().flatten())
+        else {
+            return Ok(());
+        };
+        let filter = self.rel_filter(p, st.rel);
+        if p.part.kind != PathKind::Plain {
+            return self.shortest(pi, si, st, cur, &filter, row, states, used, emit);
+        }
+        match rp.length {
+            None => {
+                for (e, other, r) in self.edges(cur, rp.direction, st.rightward()) {
+                    if used.contains(&e) || !self.rel_ok(p, st.rel, &filter, e, r, row)? {
+                        continue;
+                    }
+                    match p.rels.get(st.rel) {
+                        Some(VarUse::Bound(s)) => match row.get(*s) {
+                            Some(Value::Rel(x)) if *x == e => {}
+                            _ => continue,
+                        },
+                        Some(VarUse::New(s)) => {
+                            if let Some(v) = row.get_mut(*s) {
+                                *v = Value::Rel(e);
+                            }
+                        }
+                        _ => {}
+                    }
+                    if !self.node_ok(p, st.to, other, row)? {
+                        continue;
+                    }
+                    self.bind_node(p, pi, st.to, other, row, states);
+                    if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
+                        *x = vec![e];
+                    }
+                    used.push(e);
+                    let r = self.step(pi, si + 1, row, states, used, emit);
+                    used.pop();
+                    r?;
+                }
+                Ok(())
+            }
+            Some(len) => {
+                let min = len.min.unwrap_or(1);
+                let max = len.max.unwrap_or(u64::from(self.ev.ctx.max_hops));
+                let mut walk = Vec::new();
+                self.var_walk(
+                    pi, si, st, cur, min, max, &filter, &mut walk, row, states, used, emit,
+                )
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_walk(
+        &self,
+        pi: usize,
+        si: usize,
+        st: Step,
+        cur: NodeIndex,
+        min: u64,
+        max: u64,
+        filter: &RelFilter,
+        walk: &mut Vec<EdgeIndex>,
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
+        let depth = walk.len() as u64;
+        if depth >= min && self.node_ok(p, st.to, cur, row)? {
+            let mut in_order = walk.clone();
+            if !st.rightward() {
+                in_order.reverse();
+            }
+            let list = Value::List(in_order.iter().map(|e| Value::Rel(*e)).collect());
+            let ok = match p.rels.get(st.rel) {
+                Some(VarUse::Bound(s)) => row
+                    .get(*s)
+                    .is_some_and(|v| v.cypher_eq(&list) == Some(true)),
+                Some(VarUse::New(s)) => {
+                    if let Some(v) = row.get_mut(*s) {
+                        *v = list;
+                    }
+                    true
+                }
+                _ => true,
+            };
+            if ok {
+                self.bind_node(p, pi, st.to, cur, row, states);
+                if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
+                    *x = in_order;
+                }
+                self.step(pi, si + 1, row, states, used, emit)?;
+            }
+        }
+        if depth >= max {
+            return Ok(());
+        }
+        for (e, other, r) in self.edges(cur, rp.direction, st.rightward()) {
+            if used.contains(&e) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
+                continue;
+            }
+            used.push(e);
+            walk.push(e);
+            let res = self.var_walk(
+                pi, si, st, other, min, max, filter, walk, row, states, used, emit,
+            );
+            walk.pop();
+            used.pop();
+            res?;
+        }
+        Ok(())
+    }
+
+    /// `shortestPath` / `allShortestPaths`: breadth-first from the start
+    /// node; every reached node that fits the end pattern gives its
+    /// shortest path (or all of them).
+    #[allow(clippy::too_many_arguments)]
+    fn shortest(
+        &self,
+        pi: usize,
+        si: usize,
+        st: Step,
+        start: NodeIndex,
+        filter: &RelFilter,
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
+        let all = p.part.kind == PathKind::AllShortest;
+        let (min, max) = match rp.length {
+            Some(l) => (
+                l.min.unwrap_or(1),
+                l.max.unwrap_or(u64::from(self.ev.ctx.max_hops)),
+            ),
+            None => (1, 1),
+        };
+        let mut dist: HashMap<NodeIndex, u64> = HashMap::new();
+        let mut preds: HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = HashMap::new();
+        let mut order = vec![start];
+        dist.insert(start, 0);
+        let mut queue = VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            let d = dist.get(&n).copied().unwrap_or(0);
+            if d >= max {
+                continue;
+            }
+            for (e, other, r) in self.edges(n, rp.direction, st.rightward()) {
+                if !self.rel_ok(p, st.rel, filter, e, r, row)? {
+                    continue;
+                }
+                match dist.get(&other) {
+                    None => {
+                        dist.insert(other, d + 1);
+                        preds.insert(other, vec![(n, e)]);
+                        order.push(other);
+                        queue.push_back(other);
+                    }
+                    Some(&od) if od == d + 1 && all => {
+                        preds.entry(other).or_default().push((n, e));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for t in order {
+            let d = dist.get(&t).copied().unwrap_or(0);
+            if d < min || !self.node_ok(p, st.to, t, row)? {
+                continue;
+            }
+            let mut paths: Vec<Vec<EdgeIndex>> = Vec::new();
+            collect_paths(t, start, &preds, &mut Vec::new(), &mut paths, all);
+            for mut edges in paths {
+                edges.reverse();
+                match p.rels.get(st.rel) {
+                    Some(VarUse::New(s)) => {
+                        if let Some(v) = row.get_mut(*s) {
+                            *v = if rp.length.is_some() {
+                                Value::List(edges.iter().map(|e| Value::Rel(*e)).collect())
+                            } else {
+                                edges.first().map_or(Value::Null, |e| Value::Rel(*e))
+                            };
+                        }
+                    }
+                    Some(VarUse::Bound(_)) | Some(VarUse::Anon) | None => {}
+                }
+                self.bind_node(p, pi, st.to, t, row, states);
+                if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
+                    *x = edges;
+                }
+                self.step(pi, si + 1, row, states, used, emit)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The edge lists from `start` to `n` along `preds` (in reverse order);
+/// only the first when `all` is false.
+fn collect_paths(
+    n: NodeIndex,
+    start: NodeIndex,
+    preds: &HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>>,
+    acc: &mut Vec<EdgeIndex>,
+    out: &mut Vec<Vec<EdgeIndex>>,
+    all: bool,
+) {
+    if n == start {
+        out.push(acc.clone());
+        return;
+    }
+    if let Some(ps) = preds.get(&n) {
+        for &(m, e) in ps {
+            if !all && !out.is_empty() {
+                return;
+            }
+            acc.push(e);
+            collect_paths(m, start, preds, acc, out, all);
+            acc.pop();
+        }
+    }
+}
+
+// ----- WITH / RETURN -----------------------------------------------------
+
+/// Whether an expression contains an aggregate call (outside nested
+/// patterns).
+pub(crate) fn contains_aggregate(e: &Expr) -> bool {
+    let mut found = false;
+    visit_aggregates(e, &mut |_| found = true);
+    found
+}
+
+/// Calls `f` on every outermost aggregate call in `e`.
+pub(crate) fn visit_aggregates<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    use super::ast::ExprKind as K;
+    match &e.kind {
+        K::CountStar => f(e),
+        K::Call { name, args, .. } => {
+            if functions::is_aggregate(&name.name) {
+                f(e)
+            } else {
+                args.iter().for_each(|a| visit_aggregates(a, f))
+            }
+        }
+        K::List(xs) => xs.iter().for_each(|a| visit_aggregates(a, f)),
+        K::Map(xs) => xs.iter().for_each(|(_, a)| visit_aggregates(a, f)),
+        K::Property(b, _) | K::Unary(_, b) | K::IsNull(b, _) | K::HasLabels(b, _) => {
+            visit_aggregates(b, f)
+        }
+        K::Index(a, b) | K::Binary(_, a, b) => {
+            visit_aggregates(a, f);
+            visit_aggregates(b, f);
+        }
+        K::Slice(a, b, c) => {
+            visit_aggregates(a, f);
+            if let Some(b) = b {
+                visit_aggregates(b, f);
+            }
+            if let Some(c) = c {
+                visit_aggregates(c, f);
+            }
+        }
+        K::Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            if let Some(o) = operand {
+                visit_aggregates(o, f);
+            }
+            for (w, t) in whens {
+                visit_aggregates(w, f);
+                visit_aggregates(t, f);
+            }
+            if let Some(x) = else_ {
+                visit_aggregates(x, f);
+            }
+        }
+        K::ListComprehension {
+            list, filter, map, ..
+        } => {
+            visit_aggregates(list, f);
+            if let Some(x) = filter {
+                visit_aggregates(x, f);
+            }
+            if let Some(x) = map {
+                visit_aggregates(x, f);
+            }
+        }
+        K::MapProjection { items, .. } => {
+            for it in items {
+                if let super::ast::MapProjectionItem::Literal(_, x) = it {
+                    visit_aggregates(x, f);
+                }
+            }
+        }
+        K::Literal(_) | K::Param(_) | K::Var(_) | K::Pattern(_) => {}
+    }
+}
+
+/// The items of a projection with their column names; `*` expands to the
+/// variables in scope (sorted by name) before the listed items.
+fn items<'p>(
+    text: &str,
+    proj: &'p Projection,
+    names: &[String],
+) -> Vec<(String, Option<&'p Expr>, Option<usize>)> {
+    let mut out = Vec::new();
+    if proj.star {
+        let mut vars: Vec<(&String, usize)> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !n.is_empty())
+            .map(|(i, n)| (n, i))
+            .collect();
+        vars.sort();
+        vars.dedup_by(|a, b| a.0 == b.0);
+        for (n, i) in vars {
+            // The last slot of that name is the visible one.
+            let at = names.iter().rposition(|x| x == n).unwrap_or(i);
+            out.push((n.clone(), None, Some(at)));
+        }
+    }
+    for it in &proj.items {
+        let name = match &it.alias {
+            Some(a) => a.name.clone(),
+            None => snippet(text, it.span).to_string(),
+        };
+        out.push((name, Some(&it.expr), None));
+    }
+    out
+}
+
+/// A projected row: its values, the input row it came from (kept when
+/// the projection neither groups nor removes duplicates) and the
+/// aggregate values of its group.
+type Projected = (Vec<Value>, Option<Vec<Value>>, Vec<(usize, Value)>);
+
+/// A group: its key values, its first input row and one accumulator per
+/// aggregate (keyed by the aggregate expression's address).
+type Group<'a> = (Vec<Value>, Vec<Value>, Vec<(usize, &'a Expr, Accumulator)>);
+
+fn project(
+    ev: &Evaluator<'_>,
+    proj: &Projection,
+    table: Table,
+    where_: Option<&Expr>,
+) -> Result<Table, QueryError> {
+    let cols = items(ev.ctx.text, proj, &table.names);
+    let new_names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
+    let aggregating = cols.iter().any(|c| c.1.is_some_and(contains_aggregate));
+    // Each output row with the input row it came from (for ORDER BY).
+    let mut out: Vec<Projected> = Vec::new();
+    if !aggregating {
+        let mut seen = HashSet::new();
+        for row in table.rows {
+            let env = Env::new(&table.names, &row);
+            let mut vals = Vec::with_capacity(cols.len());
+            for (_, e, slot) in &cols {
+                vals.push(match (e, slot) {
+                    (Some(e), _) => ev.eval(e, &env)?,
+                    (None, Some(s)) => row.get(*s).cloned().unwrap_or(Value::Null),
+                    _ => Value::Null,
+                });
+            }
+            if proj.distinct && !seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>())
+            {
+                continue;
+            }
+            out.push((vals, Some(row), Vec::new()));
+        }
+    } else {
+        // Group by the non-aggregate items.
+        let mut groups: HashMap<Vec<super::value::GroupKey>, usize> = HashMap::new();
+        let mut states: Vec<Group<'_>> = Vec::new();
+        let mut agg_exprs: Vec<&Expr> = Vec::new();
+        for (_, e, _) in &cols {
+            if let Some(e) = e {
+                visit_aggregates(e, &mut |a| agg_exprs.push(a));
+            }
+        }
+        let no_rows = table.rows.is_empty();
+        for row in &table.rows {
+            let env = Env::new(&table.names, row);
+            let mut keys = Vec::new();
+            for (_, e, slot) in &cols {
+                match (e, slot) {
+                    (Some(e), _) if contains_aggregate(e) => keys.push(Value::Null),
+                    (Some(e), _) => keys.push(ev.eval(e, &env)?),
+                    (None, Some(s)) => keys.push(row.get(*s).cloned().unwrap_or(Value::Null)),
+                    _ => keys.push(Value::Null),
+                }
+            }
+            let gk: Vec<_> = keys.iter().map(Value::group_key).collect();
+            let at = match groups.get(&gk) {
+                Some(&at) => at,
+                None => {
+                    let accs = agg_exprs
+                        .iter()
+                        .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
+                        .collect();
+                    states.push((keys, row.clone(), accs));
+                    groups.insert(gk, states.len() - 1);
+                    states.len() - 1
+                }
+            };
+            if let Some((_, _, accs)) = states.get_mut(at) {
+                for (_, a, acc) in accs.iter_mut() {
+                    let v = match &a.kind {
+                        super::ast::ExprKind::Call { args, .. } => match args.first() {
+                            Some(x) => ev.eval(x, &env)?,
+                            None => Value::Null,
+                        },
+                        _ => Value::Null,
+                    };
+                    acc.add(v, ev, a)?;
+                }
+            }
+        }
+        let has_keys = cols.iter().any(|c| !c.1.is_some_and(contains_aggregate));
+        if no_rows && !has_keys {
+            let accs = agg_exprs
+                .iter()
+                .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
+                .collect();
+            states.push((vec![Value::Null; cols.len()], Vec::new(), accs));
+        }
+        for (keys, first_row, accs) in states {
+            let aggs: Vec<(usize, Value)> = accs
+                .into_iter()
+                .map(|(k, _, acc)| (k, acc.finish()))
+                .collect();
+            let mut vals = Vec::with_capacity(cols.len());
+            for ((_, e, _), key) in cols.iter().zip(keys) {
+                match e {
+                    Some(e) if contains_aggregate(e) => {
+                        let env = Env {
+                            aggs: &aggs,
+                            ..Env::new(&table.names, &first_row)
+                        };
+                        vals.push(ev.eval(e, &env)?);
+                    }
+                    _ => vals.push(key),
+                }
+            }
+            out.push((vals, None, aggs));
+        }
+        if proj.distinct {
+            let mut seen = HashSet::new();
+            out.retain(|(vals, _, _)| {
+                seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>())
+            });
+        }
+    }
+    // ORDER BY: sees the new columns, and the old variables when the
+    // projection neither aggregates nor removes duplicates.
+    if !proj.order_by.is_empty() {
+        let subst_exprs: Vec<(&Expr, usize)> = cols
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, e, _))| e.map(|e| (e, i)))
+            .collect();
+        let mut keyed = Vec::with_capacity(out.len());
+        for (vals, old, aggs) in out {
+            let keys = sort_keys(
+                ev,
+                &proj.order_by,
+                &new_names,
+                &vals,
+                &table.names,
+                old.as_deref(),
+                &subst_exprs,
+                &aggs,
+            )?;
+            keyed.push((keys, (vals, old, aggs)));
+        }
+        keyed.sort_by(|(a, _), (b, _)| {
+            for ((x, y), item) in a.iter().zip(b).zip(&proj.order_by) {
+                let o = x.order_cmp(y);
+                let o = if item.descending { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        out = keyed.into_iter().map(|(_, r)| r).collect();
+    }
+    let empty = Env::new(&[], &[]);
+    let skip = match &proj.skip {
+        Some(e) => count_arg(ev, e, &empty)?,
+        None => 0,
+    };
+    let limit = match &proj.limit {
+        Some(e) => Some(count_arg(ev, e, &empty)?),
+        None => None,
+    };
+    let rows = out.into_iter().skip(skip).take(limit.unwrap_or(usize::MAX));
+    let mut result = Table {
+        names: new_names,
+        rows: Vec::new(),
+    };
+    match where_ {
+        Some(w) => {
+            // WHERE after WITH sees the new columns, and the old variables
+            // when the projection kept them apart row by row.
+            let both: Vec<String> = table.names.iter().chain(&result.names).cloned().collect();
+            for (r, old, _) in rows {
+                let keep = match &old {
+                    Some(old) => {
+                        let row: Vec<Value> = old.iter().chain(&r).cloned().collect();
+                        truthy(&ev.eval(w, &Env::new(&both, &row))?)
+                    }
+                    None => {
+                        let subst: Vec<(&Expr, Value)> = cols
+                            .iter()
+                            .zip(&r)
+                            .filter_map(|((_, e, _), v)| e.map(|e| (e, v.clone())))
+                            .collect();
+                        let env = Env {
+                            subst: &subst,
+                            ..Env::new(&result.names, &r)
+                        };
+                        truthy(&ev.eval(w, &env)?)
+                    }
+                };
+                if keep {
+                    result.rows.push(r);
+                }
+            }
+        }
+        None => result.rows = rows.map(|(v, _, _)| v).collect(),
+    }
+    Ok(result)
+}
+
+fn new_acc(a: &Expr) -> Accumulator {
+    match &a.kind {
+        super::ast::ExprKind::Call { name, distinct, .. } => {
+            Accumulator::new(Some(&name.name), *distinct)
+        }
+        _ => Accumulator::new(None, false),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sort_keys(
+    ev: &Evaluator<'_>,
+    order: &[SortItem],
+    new_names: &[String],
+    vals: &[Value],
+    old_names: &[String],
+    old: Option<&[Value]>,
+    subst_exprs: &[(&Expr, usize)],
+    aggs: &[(usize, Value)],
+) -> Result<Vec<Value>, QueryError> {
+    let (names, row): (Vec<String>, Vec<Value>) = match old {
+        Some(old) => (
+            old_names.iter().chain(new_names).cloned().collect(),
+            old.iter().chain(vals).cloned().collect(),
+        ),
+        None => (new_names.to_vec(), vals.to_vec()),
+    };
+    let subst: Vec<(&Expr, Value)> = subst_exprs
+        .iter()
+        .filter(|(e, _)| !matches!(e.kind, super::ast::ExprKind::Var(_)) || old.is_none())
+        .map(|(e, i)| (*e, vals.get(*i).cloned().unwrap_or(Value::Null)))
+        .collect();
+    let env = Env {
+        subst: &subst,
+        aggs,
+        ..Env::new(&names, &row)
+    };
+    let mut keys = Vec::with_capacity(order.len());
+    for item in order {
+        keys.push(ev.eval(&item.expr, &env)?);
+    }
+    Ok(keys)
+}
+
+/// The value of `SKIP` or `LIMIT`: a non-negative integer.
+fn count_arg(ev: &Evaluator<'_>, e: &Expr, env: &Env<'_>) -> Result<usize, QueryError> {
+    match ev.eval(e, env)? {
+        Value::Int(i) if i >= 0 => Ok(usize::try_from(i).unwrap_or(usize::MAX)),
+        Value::Int(_) => Err(QueryError::runtime(
+            RuntimeKind::SyntaxError,
+            "NegativeIntegerArgument",
+            format!("`{}` must not be negative", ev.text(e)),
+            Some(e.span),
+        )),
+        v => Err(QueryError::runtime(
+            RuntimeKind::SyntaxError,
+            "InvalidArgumentType",
+            format!("`{}` must be an integer, not {}", ev.text(e), v.type_name()),
+            Some(e.span),
+        )),
+    }
+}

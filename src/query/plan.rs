@@ -1,0 +1,349 @@
+//! MATCH patterns -> plans: for each pattern part, where matching starts
+//! (the anchor) and the order in which its relationships are expanded.
+//!
+//! The anchor is, in order of preference: a node bound by an earlier
+//! clause or part, a node with `{id: ...}` (the id index), a node with
+//! `{name: ...}` (the name index, then an exact check), the node with the
+//! rarest label, else every node. From the anchor the chain is expanded to
+//! the right end, then to the left end.
+
+use std::fmt;
+
+use super::ast::{Direction, Expr, ExprKind, NodePattern, PathKind, PatternPart, RelPattern};
+use crate::graph::Graph;
+
+/// How a pattern position uses its variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarUse {
+    /// No variable.
+    Anon,
+    /// A variable bound here for the first time, stored in this slot.
+    New(usize),
+    /// A variable bound before (earlier clause, part or position): the
+    /// match must equal the value in this slot.
+    Bound(usize),
+}
+
+impl VarUse {
+    /// The slot, if there is a variable.
+    pub fn slot(self) -> Option<usize> {
+        match self {
+            VarUse::Anon => None,
+            VarUse::New(s) | VarUse::Bound(s) => Some(s),
+        }
+    }
+}
+
+/// Where a part's matching starts.
+#[derive(Debug, Clone)]
+pub enum Anchor<'q> {
+    /// The node in this slot.
+    Bound(usize),
+    /// The entity whose id is the value of this expression.
+    Id(&'q Expr),
+    /// The entities whose name or alias is the value of this expression.
+    Name(&'q Expr),
+    /// The entities with this label.
+    Label(&'q str),
+    /// Every entity.
+    All,
+}
+
+/// One expansion: relationship `rel` from node position `from` to `to`
+/// (`to` is `from + 1` going right, `from - 1` going left).
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    /// The relationship position in the chain.
+    pub rel: usize,
+    /// The node position expanded from.
+    pub from: usize,
+    /// The node position reached.
+    pub to: usize,
+}
+
+impl Step {
+    /// Whether the step walks the chain left to right.
+    pub fn rightward(&self) -> bool {
+        self.to > self.from
+    }
+}
+
+/// The plan of one pattern part.
+#[derive(Debug, Clone)]
+pub struct PartPlan<'q> {
+    /// The part.
+    pub part: &'q PatternPart,
+    /// The node position matching starts at.
+    pub anchor_at: usize,
+    /// How the anchor's candidates are found.
+    pub anchor: Anchor<'q>,
+    /// Each node position's variable use.
+    pub nodes: Vec<VarUse>,
+    /// Each relationship position's variable use.
+    pub rels: Vec<VarUse>,
+    /// The path variable's use.
+    pub path: VarUse,
+    /// The expansions in order.
+    pub steps: Vec<Step>,
+    /// Node patterns as text, for display.
+    node_text: Vec<String>,
+    /// Relationship patterns as text, for display.
+    rel_text: Vec<String>,
+}
+
+impl<'q> PartPlan<'q> {
+    /// The node pattern at a position.
+    pub fn node(&self, at: usize) -> Option<&'q NodePattern> {
+        if at == 0 {
+            Some(&self.part.element.start)
+        } else {
+            self.part.element.chain.get(at - 1).map(|(_, n)| n)
+        }
+    }
+
+    /// The relationship pattern at a position.
+    pub fn rel(&self, at: usize) -> Option<&'q RelPattern> {
+        self.part.element.chain.get(at).map(|(r, _)| r)
+    }
+}
+
+/// The plan of a whole MATCH (or MERGE) pattern: its parts in order.
+#[derive(Debug, Clone)]
+pub struct MatchPlan<'q> {
+    /// The parts, matched one after another.
+    pub parts: Vec<PartPlan<'q>>,
+}
+
+/// Plans `parts`. `scope` holds the slot names bound before; new variables
+/// are appended to it in the order they are first bound.
+pub fn plan_pattern<'q>(
+    graph: &Graph,
+    parts: &'q [PatternPart],
+    scope: &mut Vec<String>,
+) -> MatchPlan<'q> {
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        out.push(plan_part(graph, part, scope));
+    }
+    MatchPlan { parts: out }
+}
+
+fn node_at(part: &PatternPart, at: usize) -> Option<&NodePattern> {
+    if at == 0 {
+        Some(&part.element.start)
+    } else {
+        part.element.chain.get(at - 1).map(|(_, n)| n)
+    }
+}
+
+/// A value expression that does not depend on the row: a literal or a
+/// parameter.
+fn constant(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Literal(_) | ExprKind::Param(_))
+}
+
+fn prop_expr<'q>(n: &'q NodePattern, key: &str) -> Option<&'q Expr> {
+    match &n.props.as_ref()?.kind {
+        ExprKind::Map(items) => items
+            .iter()
+            .find(|(k, v)| k.name == key && constant(v))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) -> PartPlan<'q> {
+    let len = part.element.chain.len() + 1;
+    let bound = |n: &NodePattern| n.var.as_ref().is_some_and(|v| scope.contains(&v.name));
+    // Pick the anchor.
+    let mut best: (u8, usize, Anchor<'q>) = (u8::MAX, 0, Anchor::All);
+    let positions: Vec<usize> = if part.kind == PathKind::Plain {
+        (0..len).collect()
+    } else {
+        vec![0]
+    };
+    for &at in &positions {
+        let Some(n) = node_at(part, at) else { continue };
+        let (rank, anchor) = if bound(n) {
+            (0, Anchor::Bound(0))
+        } else if let Some(e) = prop_expr(n, "id") {
+            (1, Anchor::Id(e))
+        } else if let Some(e) = prop_expr(n, "name") {
+            (2, Anchor::Name(e))
+        } else if let Some(l) = n
+            .labels
+            .iter()
+            .min_by_key(|l| graph.sym(&l.name).map_or(0, |s| graph.with_label(s).len()))
+        {
+            let count = graph.sym(&l.name).map_or(0, |s| graph.with_label(s).len());
+            // Rarer labels rank better; every label beats a full scan.
+            (
+                if count < 1000 { 3 } else { 4 },
+                Anchor::Label(l.name.as_str()),
+            )
+        } else {
+            (5, Anchor::All)
+        };
+        if rank < best.0 {
+            best = (rank, at, anchor);
+        }
+    }
+    let (_, anchor_at, mut anchor) = best;
+    let mut steps = Vec::with_capacity(len);
+    for i in anchor_at..len - 1 {
+        steps.push(Step {
+            rel: i,
+            from: i,
+            to: i + 1,
+        });
+    }
+    for i in (1..=anchor_at).rev() {
+        steps.push(Step {
+            rel: i - 1,
+            from: i,
+            to: i - 1,
+        });
+    }
+    // Assign slots in traversal order.
+    let use_of = |var: Option<&str>, scope: &mut Vec<String>| -> VarUse {
+        match var {
+            None => VarUse::Anon,
+            Some(v) => match scope.iter().rposition(|n| n == v) {
+                Some(s) => VarUse::Bound(s),
+                None => {
+                    scope.push(v.to_string());
+                    VarUse::New(scope.len() - 1)
+                }
+            },
+        }
+    };
+    let mut nodes = vec![VarUse::Anon; len];
+    let mut rels = vec![VarUse::Anon; len - 1];
+    if let Some(slot) = nodes.get_mut(anchor_at) {
+        *slot = use_of(var_name(node_at(part, anchor_at)), scope);
+    }
+    if let (Anchor::Bound(_), Some(s)) = (&anchor, nodes.get(anchor_at).and_then(|u| u.slot())) {
+        anchor = Anchor::Bound(s);
+    }
+    for st in &steps {
+        let rv = part
+            .element
+            .chain
+            .get(st.rel)
+            .and_then(|(r, _)| r.var.as_ref())
+            .map(|v| v.name.as_str());
+        if let Some(slot) = rels.get_mut(st.rel) {
+            *slot = use_of(rv, scope);
+        }
+        let u = use_of(var_name(node_at(part, st.to)), scope);
+        if let Some(slot) = nodes.get_mut(st.to) {
+            *slot = u;
+        }
+    }
+    let path = use_of(part.var.as_ref().map(|v| v.name.as_str()), scope);
+    let node_text = (0..len)
+        .map(|i| node_at(part, i).map_or(String::new(), describe_node))
+        .collect();
+    let rel_text = part
+        .element
+        .chain
+        .iter()
+        .map(|(r, _)| describe_rel(r))
+        .collect();
+    PartPlan {
+        part,
+        anchor_at,
+        anchor,
+        nodes,
+        rels,
+        path,
+        steps,
+        node_text,
+        rel_text,
+    }
+}
+
+fn describe_node(n: &NodePattern) -> String {
+    let mut s = String::from("(");
+    if let Some(v) = &n.var {
+        s.push_str(&v.name);
+    }
+    for l in &n.labels {
+        s.push(':');
+        s.push_str(&l.name);
+    }
+    if n.props.is_some() {
+        s.push_str(" {...}");
+    }
+    s.push(')');
+    s
+}
+
+fn describe_rel(r: &RelPattern) -> String {
+    let mut inner = String::new();
+    if let Some(v) = &r.var {
+        inner.push_str(&v.name);
+    }
+    for (i, t) in r.types.iter().enumerate() {
+        inner.push(if i == 0 { ':' } else { '|' });
+        inner.push_str(&t.name);
+    }
+    if let Some(len) = r.length {
+        inner.push('*');
+        if let Some(m) = len.min {
+            inner.push_str(&m.to_string());
+        }
+        if len.min != len.max || len.min.is_none() {
+            inner.push_str("..");
+            if let Some(m) = len.max {
+                inner.push_str(&m.to_string());
+            }
+        }
+    }
+    if r.props.is_some() {
+        inner.push_str(" {...}");
+    }
+    match r.direction {
+        Direction::Right => format!("-[{inner}]->"),
+        Direction::Left => format!("<-[{inner}]-"),
+        Direction::Both => format!("-[{inner}]-"),
+    }
+}
+
+impl fmt::Display for MatchPlan<'_> {
+    /// One line per operator, indented under its part.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.parts.iter().enumerate() {
+            let kind = match p.part.kind {
+                PathKind::Plain => "",
+                PathKind::Shortest => " (shortest path, breadth-first)",
+                PathKind::AllShortest => " (all shortest paths, breadth-first)",
+            };
+            writeln!(f, "Part {}{kind}", i + 1)?;
+            let node = p.node_text.get(p.anchor_at).map_or("()", |s| s.as_str());
+            let how = match &p.anchor {
+                Anchor::Bound(_) => "bound variable".to_string(),
+                Anchor::Id(_) => "id index".to_string(),
+                Anchor::Name(_) => "name index".to_string(),
+                Anchor::Label(l) => format!("label index :{l}"),
+                Anchor::All => "scan all nodes".to_string(),
+            };
+            writeln!(f, "  Anchor {node} by {how}")?;
+            for st in &p.steps {
+                let from = p.node_text.get(st.from).map_or("()", |s| s.as_str());
+                let to = p.node_text.get(st.to).map_or("()", |s| s.as_str());
+                let rel = p.rel_text.get(st.rel).map_or("--", |s| s.as_str());
+                if st.rightward() {
+                    writeln!(f, "  Expand {from}{rel}{to}")?;
+                } else {
+                    writeln!(f, "  Expand {to}{rel}{from} (leftward)")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn var_name(n: Option<&NodePattern>) -> Option<&str> {
+    n.and_then(|n| n.var.as_ref()).map(|v| v.name.as_str())
+}
