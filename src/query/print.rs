@@ -1,1 +1,521 @@
-//! Printing the AST back as query text.
+//! The AST printed back as query text (`impl Display`).
+//!
+//! The text parses back to an equal tree: every operand that is not an atom
+//! is parenthesised, names that are not plain identifiers or that are
+//! reserved words are backquoted, strings are quoted with escapes, floats
+//! keep a `.` or an exponent so they stay floats.
+
+use std::fmt::{self, Display, Formatter, Write};
+
+use super::ast::*;
+use super::parser::is_reserved;
+
+impl Display for Script {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        for statement in &self.statements {
+            writeln!(f, "{statement};")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Statement {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match self.mode {
+            Some(ExplainMode::Explain) => f.write_str("EXPLAIN ")?,
+            Some(ExplainMode::Profile) => f.write_str("PROFILE ")?,
+            None => {}
+        }
+        if let Some(date) = &self.as_of {
+            write!(f, "AS OF {date} ")?;
+        }
+        match &self.body {
+            StatementBody::Query(q) => write!(f, "{q}"),
+            StatementBody::Owners(o) => write!(f, "OWNERS {o}"),
+            StatementBody::Holdings(o) => write!(f, "HOLDINGS {o}"),
+            StatementBody::Path(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+impl Display for OwnershipStatement {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write!(f, "OF {}", self.name)?;
+        if self.ultimate {
+            f.write_str(" ULTIMATE")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for PathStatement {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write!(f, "PATH FROM {} TO {}", self.from, self.to)?;
+        if !self.via.is_empty() {
+            write!(f, " VIA {}", Sep(&self.via, "|"))?;
+        }
+        if let Some(max) = self.max {
+            write!(f, " MAX {max}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Items written with a separator between them.
+struct Sep<'a, T>(&'a [T], &'a str);
+
+impl<T: Display> Display for Sep<'_, T> {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        for (n, item) in self.0.iter().enumerate() {
+            if n > 0 {
+                f.write_str(self.1)?;
+            }
+            write!(f, "{item}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Query {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write!(f, "{}", Sep(&self.clauses, " "))
+    }
+}
+
+impl Display for Clause {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match self {
+            Clause::Match(m) => {
+                if m.optional {
+                    f.write_str("OPTIONAL ")?;
+                }
+                write!(f, "MATCH {}", Sep(&m.pattern, ", "))?;
+                if let Some(w) = &m.where_ {
+                    write!(f, " WHERE {w}")?;
+                }
+                Ok(())
+            }
+            Clause::Unwind(u) => write!(f, "UNWIND {} AS {}", u.expr, u.var),
+            Clause::With(w) => {
+                write!(f, "WITH {}", w.projection)?;
+                if let Some(e) = &w.where_ {
+                    write!(f, " WHERE {e}")?;
+                }
+                Ok(())
+            }
+            Clause::Return(r) => write!(f, "RETURN {}", r.projection),
+            Clause::Create(c) => write!(f, "CREATE {}", Sep(&c.pattern, ", ")),
+            Clause::Merge(m) => {
+                write!(f, "MERGE {}", m.part)?;
+                for action in &m.actions {
+                    let on = if action.on_create { "CREATE" } else { "MATCH" };
+                    write!(f, " ON {on} SET {}", Sep(&action.items, ", "))?;
+                }
+                Ok(())
+            }
+            Clause::Set(s) => write!(f, "SET {}", Sep(&s.items, ", ")),
+            Clause::Remove(r) => write!(f, "REMOVE {}", Sep(&r.items, ", ")),
+            Clause::Delete(d) => {
+                if d.detach {
+                    f.write_str("DETACH ")?;
+                }
+                write!(f, "DELETE {}", Sep(&d.exprs, ", "))
+            }
+        }
+    }
+}
+
+impl Display for Projection {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        if self.distinct {
+            f.write_str("DISTINCT ")?;
+        }
+        if self.star {
+            f.write_str("*")?;
+            if !self.items.is_empty() {
+                f.write_str(", ")?;
+            }
+        }
+        write!(f, "{}", Sep(&self.items, ", "))?;
+        if !self.order_by.is_empty() {
+            write!(f, " ORDER BY {}", Sep(&self.order_by, ", "))?;
+        }
+        if let Some(skip) = &self.skip {
+            write!(f, " SKIP {skip}")?;
+        }
+        if let Some(limit) = &self.limit {
+            write!(f, " LIMIT {limit}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for ProjectionItem {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write!(f, "{}", self.expr)?;
+        if let Some(alias) = &self.alias {
+            write!(f, " AS {alias}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for SortItem {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write!(f, "{}", self.expr)?;
+        if self.descending {
+            f.write_str(" DESC")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for SetItem {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match self {
+            SetItem::Property { target, value } => write!(f, "{} = {value}", Operand(target)),
+            SetItem::Replace { var, value } => write!(f, "{var} = {value}"),
+            SetItem::Merge { var, value } => write!(f, "{var} += {value}"),
+            SetItem::Labels { var, labels } => write!(f, "{var}{}", Labels(labels)),
+        }
+    }
+}
+
+impl Display for RemoveItem {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match self {
+            RemoveItem::Property(target) => write!(f, "{}", Operand(target)),
+            RemoveItem::Labels { var, labels } => write!(f, "{var}{}", Labels(labels)),
+        }
+    }
+}
+
+/// `:A:B`.
+struct Labels<'a>(&'a [Ident]);
+
+impl Display for Labels<'_> {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        for label in self.0 {
+            write!(f, ":{label}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for PatternPart {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        if let Some(var) = &self.var {
+            write!(f, "{var} = ")?;
+        }
+        match self.kind {
+            PathKind::Plain => write!(f, "{}", self.element),
+            PathKind::Shortest => write!(f, "shortestPath({})", self.element),
+            PathKind::AllShortest => write!(f, "allShortestPaths({})", self.element),
+        }
+    }
+}
+
+impl Display for PatternElement {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write!(f, "{}", self.start)?;
+        for (rel, node) in &self.chain {
+            write!(f, "{rel}{node}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for NodePattern {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        f.write_str("(")?;
+        if let Some(var) = &self.var {
+            write!(f, "{var}")?;
+        }
+        write!(f, "{}", Labels(&self.labels))?;
+        if let Some(props) = &self.props {
+            write!(f, " {props}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl Display for RelPattern {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        f.write_str(if self.direction == Direction::Left {
+            "<-["
+        } else {
+            "-["
+        })?;
+        if let Some(var) = &self.var {
+            write!(f, "{var}")?;
+        }
+        if !self.types.is_empty() {
+            write!(f, ":{}", Sep(&self.types, "|"))?;
+        }
+        if let Some(length) = self.length {
+            write!(f, "{length}")?;
+        }
+        if let Some(props) = &self.props {
+            write!(f, " {props}")?;
+        }
+        f.write_str(if self.direction == Direction::Right {
+            "]->"
+        } else {
+            "]-"
+        })
+    }
+}
+
+impl Display for RangeLength {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        f.write_str("*")?;
+        match (self.min, self.max) {
+            (None, None) => Ok(()),
+            (Some(a), Some(b)) if a == b => write!(f, "{a}"),
+            (min, max) => {
+                if let Some(min) = min {
+                    write!(f, "{min}")?;
+                }
+                f.write_str("..")?;
+                if let Some(max) = max {
+                    write!(f, "{max}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Display for Ident {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        write_name(f, &self.name)
+    }
+}
+
+/// A name, backquoted unless it is a plain identifier and not reserved.
+fn write_name(f: &mut Formatter, name: &str) -> fmt::Result {
+    let mut chars = name.chars();
+    let plain = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !is_reserved(name);
+    if plain {
+        f.write_str(name)
+    } else {
+        write!(f, "`{}`", name.replace('`', "``"))
+    }
+}
+
+impl Display for Literal {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match self {
+            Literal::Null => f.write_str("null"),
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Int(n) => write!(f, "{n}"),
+            // `{:?}` keeps a `.` or an exponent (`1.0`, `1e300`).
+            Literal::Float(x) => write!(f, "{x:?}"),
+            Literal::Str(s) => write_string(f, s),
+        }
+    }
+}
+
+/// A single-quoted string literal with escapes.
+fn write_string(f: &mut Formatter, s: &str) -> fmt::Result {
+    f.write_char('\'')?;
+    for c in s.chars() {
+        match c {
+            '\\' => f.write_str("\\\\")?,
+            '\'' => f.write_str("\\'")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\U{:08X}", u32::from(c))?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('\'')
+}
+
+impl Display for BinaryOp {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        use BinaryOp::*;
+        f.write_str(match self {
+            Or => "OR",
+            Xor => "XOR",
+            And => "AND",
+            Eq => "=",
+            Ne => "<>",
+            Lt => "<",
+            Le => "<=",
+            Gt => ">",
+            Ge => ">=",
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Mod => "%",
+            Pow => "^",
+            In => "IN",
+            StartsWith => "STARTS WITH",
+            EndsWith => "ENDS WITH",
+            Contains => "CONTAINS",
+            Regex => "=~",
+        })
+    }
+}
+
+/// An expression in operand position: parenthesised unless it is an atom
+/// (or an atom followed by postfix operators).
+struct Operand<'a>(&'a Expr);
+
+impl Display for Operand<'_> {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        let atomic = match &self.0.kind {
+            ExprKind::Literal(Literal::Int(n)) => *n >= 0,
+            ExprKind::Literal(Literal::Float(x)) => x.is_sign_positive(),
+            ExprKind::Binary(..)
+            | ExprKind::Unary(..)
+            | ExprKind::IsNull(..)
+            | ExprKind::HasLabels(..)
+            | ExprKind::Pattern(_) => false,
+            _ => true,
+        };
+        if atomic {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "({})", self.0)
+        }
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match &self.kind {
+            ExprKind::Literal(l) => write!(f, "{l}"),
+            ExprKind::Param(name) => {
+                f.write_char('$')?;
+                if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+                    f.write_str(name)
+                } else {
+                    write_name(f, name)
+                }
+            }
+            ExprKind::Var(name) => write_name(f, name),
+            ExprKind::List(items) => match items.first() {
+                // `[x IN l]` would read back as a list comprehension.
+                Some(
+                    first @ Expr {
+                        kind: ExprKind::Binary(BinaryOp::In, left, _),
+                        ..
+                    },
+                ) if matches!(left.kind, ExprKind::Var(_)) => {
+                    let rest = items.get(1..).unwrap_or_default();
+                    let comma = if rest.is_empty() { "" } else { ", " };
+                    write!(f, "[({first}){comma}{}]", Sep(rest, ", "))
+                }
+                _ => write!(f, "[{}]", Sep(items, ", ")),
+            },
+            ExprKind::Map(entries) => {
+                f.write_char('{')?;
+                for (n, (key, value)) in entries.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{key}: {value}")?;
+                }
+                f.write_char('}')
+            }
+            ExprKind::Property(target, key) => write!(f, "{}.{key}", Operand(target)),
+            ExprKind::Index(target, index) => write!(f, "{}[{index}]", Operand(target)),
+            ExprKind::Slice(target, from, to) => {
+                write!(f, "{}[", Operand(target))?;
+                if let Some(from) = from {
+                    write!(f, "{from}")?;
+                }
+                f.write_str("..")?;
+                if let Some(to) = to {
+                    write!(f, "{to}")?;
+                }
+                f.write_char(']')
+            }
+            ExprKind::Binary(op, left, right) => {
+                write!(f, "{} {op} {}", Operand(left), Operand(right))
+            }
+            ExprKind::Unary(UnaryOp::Not, operand) => write!(f, "NOT {}", Operand(operand)),
+            ExprKind::Unary(op, operand) => {
+                f.write_char(if *op == UnaryOp::Neg { '-' } else { '+' })?;
+                match operand.kind {
+                    // `-1` would read back as the literal -1.
+                    ExprKind::Literal(Literal::Int(_) | Literal::Float(_)) => {
+                        write!(f, "({operand})")
+                    }
+                    _ => write!(f, "{}", Operand(operand)),
+                }
+            }
+            ExprKind::IsNull(operand, not) => {
+                let not = if *not { " NOT" } else { "" };
+                write!(f, "{} IS{not} NULL", Operand(operand))
+            }
+            ExprKind::HasLabels(operand, labels) => {
+                write!(f, "{}{}", Operand(operand), Labels(labels))
+            }
+            ExprKind::Call {
+                name,
+                distinct,
+                args,
+            } => {
+                let distinct = if *distinct { "DISTINCT " } else { "" };
+                write!(f, "{name}({distinct}{})", Sep(args, ", "))
+            }
+            ExprKind::CountStar => f.write_str("count(*)"),
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                f.write_str("CASE")?;
+                if let Some(operand) = operand {
+                    write!(f, " {operand}")?;
+                }
+                for (when, then) in whens {
+                    write!(f, " WHEN {when} THEN {then}")?;
+                }
+                if let Some(else_) = else_ {
+                    write!(f, " ELSE {else_}")?;
+                }
+                f.write_str(" END")
+            }
+            ExprKind::ListComprehension {
+                var,
+                list,
+                filter,
+                map,
+            } => {
+                write!(f, "[{var} IN {list}")?;
+                if let Some(filter) = filter {
+                    write!(f, " WHERE {filter}")?;
+                }
+                if let Some(map) = map {
+                    write!(f, " | {map}")?;
+                }
+                f.write_char(']')
+            }
+            ExprKind::MapProjection { var, items } => {
+                write!(f, "{var} {{{}}}", Sep(items, ", "))
+            }
+            ExprKind::Pattern(part) => write!(f, "{part}"),
+        }
+    }
+}
+
+impl Display for MapProjectionItem {
+    fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        match self {
+            MapProjectionItem::Property(key) => write!(f, ".{key}"),
+            MapProjectionItem::Literal(key, value) => write!(f, "{key}: {value}"),
+            MapProjectionItem::Variable(var) => write!(f, "{var}"),
+            MapProjectionItem::AllProperties => f.write_str(".*"),
+        }
+    }
+}
