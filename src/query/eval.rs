@@ -9,14 +9,12 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::ast::{
-    Clause, Direction, Expr, Match, PathKind, Projection, Query, SortItem, Unwind,
-};
+use super::ast::{Clause, Direction, Expr, Match, PathKind, Projection, Query, SortItem, Unwind};
 use super::expr::{truthy, Env, Evaluator};
 use super::functions::{self, Accumulator};
 use super::mutate;
 use super::plan::{plan_pattern, Anchor, MatchPlan, PartPlan, Step, VarUse};
-use super::query_error::{snippet, QueryError};
+use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
 use super::{Params, QueryResult};
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Relation};
@@ -43,7 +41,11 @@ pub(crate) struct Table {
 }
 
 /// Runs a query's clauses in order.
-pub(crate) fn run_query(graph: &mut Graph, q: &Query, ctx: &Ctx<'_>) -> Result<QueryResult, QueryError> {
+pub(crate) fn run_query(
+    graph: &mut Graph,
+    q: &Query,
+    ctx: &Ctx<'_>,
+) -> Result<QueryResult, QueryError> {
     let mut table = Table {
         names: Vec::new(),
         rows: vec![Vec::new()],
@@ -270,7 +272,11 @@ impl<'e, 'q> Matcher<'e, 'q> {
         Ok(())
     }
 
-    fn candidates(&self, p: &PartPlan<'q>, row: &[Value]) -> Result<Cow<'e, [NodeIndex]>, QueryError> {
+    fn candidates(
+        &self,
+        p: &PartPlan<'q>,
+        row: &[Value],
+    ) -> Result<Cow<'e, [NodeIndex]>, QueryError> {
         let g = self.ev.graph;
         let env = Env::new(self.names, row);
         Ok(match &p.anchor {
@@ -297,16 +303,26 @@ impl<'e, 'q> Matcher<'e, 'q> {
     }
 
     /// Whether node `n` fits the node pattern at position `at`.
-    fn node_ok(&self, p: &PartPlan<'q>, at: usize, n: NodeIndex, row: &[Value]) -> Result<bool, QueryError> {
+    fn node_ok(
+        &self,
+        p: &PartPlan<'q>,
+        at: usize,
+        n: NodeIndex,
+        row: &[Value],
+    ) -> Result<bool, QueryError> {
         let g = self.ev.graph;
-        let Some(np) = p.node(at) else { return Ok(false) };
+        let Some(np) = p.node(at) else {
+            return Ok(false);
+        };
         if let Some(VarUse::Bound(s)) = p.nodes.get(at) {
             match row.get(*s) {
                 Some(Value::Node(m)) if *m == n => {}
                 _ => return Ok(false),
             }
         }
-        let Some(ent) = g.entity(n) else { return Ok(false) };
+        let Some(ent) = g.entity(n) else {
+            return Ok(false);
+        };
         for l in &np.labels {
             match g.sym(&l.name) {
                 Some(s) if ent.labels.contains(&s) => {}
@@ -339,11 +355,22 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 Ok(true)
             }
             Value::Null => Ok(true),
-            v => Err(self.ev.type_err(e, &format!("properties must be a map, not {}", v.type_name()))),
+            v => Err(self.ev.type_err(
+                e,
+                &format!("properties must be a map, not {}", v.type_name()),
+            )),
         }
     }
 
-    fn bind_node(&self, p: &PartPlan<'q>, pi: usize, at: usize, n: NodeIndex, row: &mut [Value], states: &mut [PartState]) {
+    fn bind_node(
+        &self,
+        p: &PartPlan<'q>,
+        pi: usize,
+        at: usize,
+        n: NodeIndex,
+        row: &mut [Value],
+        states: &mut [PartState],
+    ) {
         if let Some(VarUse::New(s)) = p.nodes.get(at) {
             if let Some(v) = row.get_mut(*s) {
                 *v = Value::Node(n);
@@ -368,7 +395,15 @@ impl<'e, 'q> Matcher<'e, 'q> {
 
     /// Whether edge `e` fits relationship position `at` (types, props,
     /// AS OF).
-    fn rel_ok(&self, p: &PartPlan<'q>, at: usize, f: &RelFilter, e: EdgeIndex, r: &Relation, row: &[Value]) -> Result<bool, QueryError> {
+    fn rel_ok(
+        &self,
+        p: &PartPlan<'q>,
+        at: usize,
+        f: &RelFilter,
+        e: EdgeIndex,
+        r: &Relation,
+        row: &[Value],
+    ) -> Result<bool, QueryError> {
         if let Some(types) = &f.types {
             if !types.contains(&r.ty) {
                 return Ok(false);
@@ -391,7 +426,12 @@ impl<'e, 'q> Matcher<'e, 'q> {
 
     /// The edges leaving `n` in the walking direction of `dir`, with the
     /// node at the other end.
-    fn edges(&self, n: NodeIndex, dir: Direction, rightward: bool) -> Vec<(EdgeIndex, NodeIndex, &'e Relation)> {
+    fn edges(
+        &self,
+        n: NodeIndex,
+        dir: Direction,
+        rightward: bool,
+    ) -> Vec<(EdgeIndex, NodeIndex, &'e Relation)> {
         use crate::graph::Direction as D;
         let g = self.ev.graph;
         let effective = match (dir, rightward) {
@@ -403,7 +443,10 @@ impl<'e, 'q> Matcher<'e, 'q> {
             Some(d) => g.relations_of(n, d).collect(),
             None => g
                 .relations_of(n, D::Outgoing)
-                .chain(g.relations_of(n, D::Incoming).filter(move |(_, other, _)| *other != n))
+                .chain(
+                    g.relations_of(n, D::Incoming)
+                        .filter(move |(_, other, _)| *other != n),
+                )
                 .collect(),
         }
     }
@@ -417,19 +460,28 @@ impl<'e, 'q> Matcher<'e, 'q> {
         used: &mut Vec<EdgeIndex>,
         emit: &mut Emit<'_>,
     ) -> Result<(), QueryError> {
-        let Some(p) = self.plan.parts.get(pi) else { return Ok(()) };
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
         let Some(st) = p.steps.get(si).copied() else {
             // The part is complete: bind its path.
             if let VarUse::New(s) = p.path {
-                let v = states.get(pi).map_or(Value::Null, |x| x.path_value(self.ev.graph));
+                let v = states
+                    .get(pi)
+                    .map_or(Value::Null, |x| x.path_value(self.ev.graph));
                 if let Some(slot) = row.get_mut(s) {
                     *slot = v;
                 }
             }
             return self.part(pi + 1, row, states, used, emit);
         };
-        let Some(rp) = p.rel(st.rel) else { return Ok(()) };
-        let Some(cur) = states.get(pi).and_then(|x| x.nodes.get(st.from).copied().flatten()) else {
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
+        let Some(cur) = states
+            .get(pi)
+            .and_then(|x| x.nodes.get(st.from).copied().flatten())
+        else {
             return Ok(());
         };
         let filter = self.rel_filter(p, st.rel);
@@ -472,7 +524,9 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 let min = len.min.unwrap_or(1);
                 let max = len.max.unwrap_or(u64::from(self.ev.ctx.max_hops));
                 let mut walk = Vec::new();
-                self.var_walk(pi, si, st, cur, min, max, &filter, &mut walk, row, states, used, emit)
+                self.var_walk(
+                    pi, si, st, cur, min, max, &filter, &mut walk, row, states, used, emit,
+                )
             }
         }
     }
@@ -493,8 +547,12 @@ impl<'e, 'q> Matcher<'e, 'q> {
         used: &mut Vec<EdgeIndex>,
         emit: &mut Emit<'_>,
     ) -> Result<(), QueryError> {
-        let Some(p) = self.plan.parts.get(pi) else { return Ok(()) };
-        let Some(rp) = p.rel(st.rel) else { return Ok(()) };
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
         let depth = walk.len() as u64;
         if depth >= min && self.node_ok(p, st.to, cur, row)? {
             let mut in_order = walk.clone();
@@ -503,7 +561,9 @@ impl<'e, 'q> Matcher<'e, 'q> {
             }
             let list = Value::List(in_order.iter().map(|e| Value::Rel(*e)).collect());
             let ok = match p.rels.get(st.rel) {
-                Some(VarUse::Bound(s)) => row.get(*s).is_some_and(|v| v.cypher_eq(&list) == Some(true)),
+                Some(VarUse::Bound(s)) => row
+                    .get(*s)
+                    .is_some_and(|v| v.cypher_eq(&list) == Some(true)),
                 Some(VarUse::New(s)) => {
                     if let Some(v) = row.get_mut(*s) {
                         *v = list;
@@ -529,7 +589,9 @@ impl<'e, 'q> Matcher<'e, 'q> {
             }
             used.push(e);
             walk.push(e);
-            let res = self.var_walk(pi, si, st, other, min, max, filter, walk, row, states, used, emit);
+            let res = self.var_walk(
+                pi, si, st, other, min, max, filter, walk, row, states, used, emit,
+            );
             walk.pop();
             used.pop();
             res?;
@@ -553,11 +615,18 @@ impl<'e, 'q> Matcher<'e, 'q> {
         used: &mut Vec<EdgeIndex>,
         emit: &mut Emit<'_>,
     ) -> Result<(), QueryError> {
-        let Some(p) = self.plan.parts.get(pi) else { return Ok(()) };
-        let Some(rp) = p.rel(st.rel) else { return Ok(()) };
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
         let all = p.part.kind == PathKind::AllShortest;
         let (min, max) = match rp.length {
-            Some(l) => (l.min.unwrap_or(1), l.max.unwrap_or(u64::from(self.ev.ctx.max_hops))),
+            Some(l) => (
+                l.min.unwrap_or(1),
+                l.max.unwrap_or(u64::from(self.ev.ctx.max_hops)),
+            ),
             None => (1, 1),
         };
         let mut dist: HashMap<NodeIndex, u64> = HashMap::new();
@@ -670,7 +739,9 @@ pub(crate) fn visit_aggregates<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
         }
         K::List(xs) => xs.iter().for_each(|a| visit_aggregates(a, f)),
         K::Map(xs) => xs.iter().for_each(|(_, a)| visit_aggregates(a, f)),
-        K::Property(b, _) | K::Unary(_, b) | K::IsNull(b, _) | K::HasLabels(b, _) => visit_aggregates(b, f),
+        K::Property(b, _) | K::Unary(_, b) | K::IsNull(b, _) | K::HasLabels(b, _) => {
+            visit_aggregates(b, f)
+        }
         K::Index(a, b) | K::Binary(_, a, b) => {
             visit_aggregates(a, f);
             visit_aggregates(b, f);
@@ -684,7 +755,11 @@ pub(crate) fn visit_aggregates<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
                 visit_aggregates(c, f);
             }
         }
-        K::Case { operand, whens, else_ } => {
+        K::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             if let Some(o) = operand {
                 visit_aggregates(o, f);
             }
@@ -696,7 +771,9 @@ pub(crate) fn visit_aggregates<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
                 visit_aggregates(x, f);
             }
         }
-        K::ListComprehension { list, filter, map, .. } => {
+        K::ListComprehension {
+            list, filter, map, ..
+        } => {
             visit_aggregates(list, f);
             if let Some(x) = filter {
                 visit_aggregates(x, f);
@@ -718,7 +795,11 @@ pub(crate) fn visit_aggregates<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
 
 /// The items of a projection with their column names; `*` expands to the
 /// variables in scope (sorted by name) before the listed items.
-fn items<'p>(text: &str, proj: &'p Projection, names: &[String]) -> Vec<(String, Option<&'p Expr>, Option<usize>)> {
+fn items<'p>(
+    text: &str,
+    proj: &'p Projection,
+    names: &[String],
+) -> Vec<(String, Option<&'p Expr>, Option<usize>)> {
     let mut out = Vec::new();
     if proj.star {
         let mut vars: Vec<(&String, usize)> = names
@@ -745,12 +826,26 @@ fn items<'p>(text: &str, proj: &'p Projection, names: &[String]) -> Vec<(String,
     out
 }
 
-fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&Expr>) -> Result<Table, QueryError> {
+/// A projected row: its values, the input row it came from (kept when
+/// the projection neither groups nor removes duplicates) and the
+/// aggregate values of its group.
+type Projected = (Vec<Value>, Option<Vec<Value>>, Vec<(usize, Value)>);
+
+/// A group: its key values, its first input row and one accumulator per
+/// aggregate (keyed by the aggregate expression's address).
+type Group<'a> = (Vec<Value>, Vec<Value>, Vec<(usize, &'a Expr, Accumulator)>);
+
+fn project(
+    ev: &Evaluator<'_>,
+    proj: &Projection,
+    table: Table,
+    where_: Option<&Expr>,
+) -> Result<Table, QueryError> {
     let cols = items(ev.ctx.text, proj, &table.names);
     let new_names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
     let aggregating = cols.iter().any(|c| c.1.is_some_and(contains_aggregate));
     // Each output row with the input row it came from (for ORDER BY).
-    let mut out: Vec<(Vec<Value>, Option<Vec<Value>>, Vec<(usize, Value)>)> = Vec::new();
+    let mut out: Vec<Projected> = Vec::new();
     if !aggregating {
         let mut seen = HashSet::new();
         for row in table.rows {
@@ -763,7 +858,8 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
                     _ => Value::Null,
                 });
             }
-            if proj.distinct && !seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>()) {
+            if proj.distinct && !seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>())
+            {
                 continue;
             }
             out.push((vals, Some(row), Vec::new()));
@@ -771,7 +867,7 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
     } else {
         // Group by the non-aggregate items.
         let mut groups: HashMap<Vec<super::value::GroupKey>, usize> = HashMap::new();
-        let mut states: Vec<(Vec<Value>, Vec<Value>, Vec<(usize, &Expr, Accumulator)>)> = Vec::new();
+        let mut states: Vec<Group<'_>> = Vec::new();
         let mut agg_exprs: Vec<&Expr> = Vec::new();
         for (_, e, _) in &cols {
             if let Some(e) = e {
@@ -794,7 +890,10 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
             let at = match groups.get(&gk) {
                 Some(&at) => at,
                 None => {
-                    let accs = agg_exprs.iter().map(|a| (*a as *const Expr as usize, *a, new_acc(a))).collect();
+                    let accs = agg_exprs
+                        .iter()
+                        .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
+                        .collect();
                     states.push((keys, row.clone(), accs));
                     groups.insert(gk, states.len() - 1);
                     states.len() - 1
@@ -815,11 +914,17 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
         }
         let has_keys = cols.iter().any(|c| !c.1.is_some_and(contains_aggregate));
         if no_rows && !has_keys {
-            let accs = agg_exprs.iter().map(|a| (*a as *const Expr as usize, *a, new_acc(a))).collect();
+            let accs = agg_exprs
+                .iter()
+                .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
+                .collect();
             states.push((vec![Value::Null; cols.len()], Vec::new(), accs));
         }
         for (keys, first_row, accs) in states {
-            let aggs: Vec<(usize, Value)> = accs.into_iter().map(|(k, _, acc)| (k, acc.finish())).collect();
+            let aggs: Vec<(usize, Value)> = accs
+                .into_iter()
+                .map(|(k, _, acc)| (k, acc.finish()))
+                .collect();
             let mut vals = Vec::with_capacity(cols.len());
             for ((_, e, _), key) in cols.iter().zip(keys) {
                 match e {
@@ -837,7 +942,9 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
         }
         if proj.distinct {
             let mut seen = HashSet::new();
-            out.retain(|(vals, _, _)| seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>()));
+            out.retain(|(vals, _, _)| {
+                seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>())
+            });
         }
     }
     // ORDER BY: sees the new columns, and the old variables when the
@@ -850,7 +957,16 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
             .collect();
         let mut keyed = Vec::with_capacity(out.len());
         for (vals, old, aggs) in out {
-            let keys = sort_keys(ev, &proj.order_by, &new_names, &vals, &table.names, old.as_deref(), &subst_exprs, &aggs)?;
+            let keys = sort_keys(
+                ev,
+                &proj.order_by,
+                &new_names,
+                &vals,
+                &table.names,
+                old.as_deref(),
+                &subst_exprs,
+                &aggs,
+            )?;
             keyed.push((keys, (vals, old, aggs)));
         }
         keyed.sort_by(|(a, _), (b, _)| {
@@ -874,31 +990,39 @@ fn project(ev: &Evaluator<'_>, proj: &Projection, table: Table, where_: Option<&
         Some(e) => Some(count_arg(ev, e, &empty)?),
         None => None,
     };
-    let rows = out
-        .into_iter()
-        .map(|(v, _, _)| v)
-        .skip(skip)
-        .take(limit.unwrap_or(usize::MAX));
+    let rows = out.into_iter().skip(skip).take(limit.unwrap_or(usize::MAX));
     let mut result = Table {
         names: new_names,
         rows: Vec::new(),
     };
     match where_ {
         Some(w) => {
-            for r in rows {
-                if truthy(&ev.eval(w, &Env::new(&result.names, &r))?) {
+            // WHERE after WITH sees the new columns, and the old variables
+            // when the projection kept them apart row by row.
+            let both: Vec<String> = table.names.iter().chain(&result.names).cloned().collect();
+            for (r, old, _) in rows {
+                let keep = match &old {
+                    Some(old) => {
+                        let row: Vec<Value> = old.iter().chain(&r).cloned().collect();
+                        truthy(&ev.eval(w, &Env::new(&both, &row))?)
+                    }
+                    None => truthy(&ev.eval(w, &Env::new(&result.names, &r))?),
+                };
+                if keep {
                     result.rows.push(r);
                 }
             }
         }
-        None => result.rows = rows.collect(),
+        None => result.rows = rows.map(|(v, _, _)| v).collect(),
     }
     Ok(result)
 }
 
 fn new_acc(a: &Expr) -> Accumulator {
     match &a.kind {
-        super::ast::ExprKind::Call { name, distinct, .. } => Accumulator::new(Some(&name.name), *distinct),
+        super::ast::ExprKind::Call { name, distinct, .. } => {
+            Accumulator::new(Some(&name.name), *distinct)
+        }
         _ => Accumulator::new(None, false),
     }
 }
@@ -942,15 +1066,17 @@ fn sort_keys(
 fn count_arg(ev: &Evaluator<'_>, e: &Expr, env: &Env<'_>) -> Result<usize, QueryError> {
     match ev.eval(e, env)? {
         Value::Int(i) if i >= 0 => Ok(usize::try_from(i).unwrap_or(usize::MAX)),
-        Value::Int(_) => Err(QueryError::argument(
+        Value::Int(_) => Err(QueryError::runtime(
+            RuntimeKind::SyntaxError,
             "NegativeIntegerArgument",
             format!("`{}` must not be negative", ev.text(e)),
-            e.span,
+            Some(e.span),
         )),
-        v => Err(QueryError::argument(
+        v => Err(QueryError::runtime(
+            RuntimeKind::SyntaxError,
             "InvalidArgumentType",
             format!("`{}` must be an integer, not {}", ev.text(e), v.type_name()),
-            e.span,
+            Some(e.span),
         )),
     }
 }

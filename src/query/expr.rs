@@ -268,7 +268,11 @@ impl<'g> Evaluator<'g> {
                 let l = match self.eval(list, env)? {
                     Value::Null => return Ok(Value::Null),
                     Value::List(l) => l,
-                    v => return Err(self.type_err(list, &format!("expected a list, got {}", v.type_name()))),
+                    v => {
+                        return Err(
+                            self.type_err(list, &format!("expected a list, got {}", v.type_name()))
+                        )
+                    }
                 };
                 let mut out = Vec::with_capacity(l.len());
                 for item in &l {
@@ -427,12 +431,19 @@ impl<'g> Evaluator<'g> {
             (Value::Map(_) | Value::Node(_) | Value::Rel(_), v) => {
                 return Err(QueryError::type_error(
                     "MapElementAccessByNonString",
-                    format!("`{}`: a map key must be a string, not {}", self.text(e), v.type_name()),
+                    format!(
+                        "`{}`: a map key must be a string, not {}",
+                        self.text(e),
+                        v.type_name()
+                    ),
                     e.span,
                 ))
             }
             (Value::List(_), v) => {
-                return Err(self.type_err(e, &format!("a list index must be an integer, not {}", v.type_name())))
+                return Err(self.type_err(
+                    e,
+                    &format!("a list index must be an integer, not {}", v.type_name()),
+                ))
             }
             (v, _) => return Err(self.type_err(e, &format!("cannot index {}", v.type_name()))),
         })
@@ -456,7 +467,10 @@ impl<'g> Evaluator<'g> {
                 None => Ok(Some(default)),
                 Some(Value::Null) => Ok(None),
                 Some(Value::Int(i)) => Ok(Some(if i < 0 { (n + i).max(0) } else { i.min(n) })),
-                Some(v) => Err(self.type_err(e, &format!("a slice bound must be an integer, not {}", v.type_name()))),
+                Some(v) => Err(self.type_err(
+                    e,
+                    &format!("a slice bound must be an integer, not {}", v.type_name()),
+                )),
             }
         };
         let (Some(f), Some(t)) = (bound(from, 0)?, bound(to, n)?) else {
@@ -466,7 +480,8 @@ impl<'g> Evaluator<'g> {
             return Ok(Value::List(Vec::new()));
         }
         Ok(Value::List(
-            l.get(f as usize..t as usize).map_or(Vec::new(), |s| s.to_vec()),
+            l.get(f as usize..t as usize)
+                .map_or(Vec::new(), |s| s.to_vec()),
         ))
     }
 
@@ -532,7 +547,13 @@ impl<'g> Evaluator<'g> {
     }
 
     /// Applies a non-logical binary operator to two values.
-    pub fn apply_binary(&self, op: BinaryOp, a: Value, b: Value, e: &Expr) -> Result<Value, QueryError> {
+    pub fn apply_binary(
+        &self,
+        op: BinaryOp,
+        a: Value,
+        b: Value,
+        e: &Expr,
+    ) -> Result<Value, QueryError> {
         use Value::*;
         let bool_or_null = |o: Option<bool>| o.map_or(Null, Bool);
         Ok(match op {
@@ -569,7 +590,11 @@ impl<'g> Evaluator<'g> {
                         Bool(false)
                     }
                 }
-                v => return Err(self.type_err(e, &format!("IN expects a list, got {}", v.type_name()))),
+                v => {
+                    return Err(
+                        self.type_err(e, &format!("IN expects a list, got {}", v.type_name()))
+                    )
+                }
             },
             BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&a, &b) {
                 (Str(x), Str(y)) => Bool(match op {
@@ -669,7 +694,11 @@ impl<'g> Evaluator<'g> {
     fn bad_operands(&self, e: &Expr, op: &str, a: &Value, b: &Value) -> QueryError {
         self.type_err(
             e,
-            &format!("cannot apply `{op}` to {} and {}", a.type_name(), b.type_name()),
+            &format!(
+                "cannot apply `{op}` to {} and {}",
+                a.type_name(),
+                b.type_name()
+            ),
         )
     }
 }

@@ -1,7 +1,7 @@
 //! Built-in functions: scalar functions evaluated per row, and the
 //! aggregates `count collect sum avg min max` with their accumulators.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use super::ast::Expr;
 use super::expr::{Env, Evaluator};
@@ -66,8 +66,8 @@ pub fn is_aggregate(name: &str) -> bool {
 /// The (min, max) argument counts of a scalar function, if it exists.
 pub fn arity(name: &str) -> Option<(usize, usize)> {
     let lower = name.to_ascii_lowercase();
-    if let Some(a) = AGGREGATES.iter().find(|a| **a == lower) {
-        return Some(if *a == "count" { (1, 1) } else { (1, 1) });
+    if AGGREGATES.contains(&lower.as_str()) {
+        return Some((1, 1));
     }
     SCALARS
         .iter()
@@ -98,7 +98,13 @@ pub(crate) fn call(
         vals.push(ev.eval(a, env)?);
     }
     let arg = |i: usize| vals.get(i).cloned().unwrap_or(Value::Null);
-    let bad = |v: &Value| ev.type_err(e, &format!("{name}() does not take {}", v.type_name()));
+    let bad = |v: &Value| {
+        QueryError::type_error(
+            "InvalidArgumentValue",
+            format!("`{}`: {name}() does not take {}", ev.text(e), v.type_name()),
+            e.span,
+        )
+    };
     let x = arg(0);
     let g = ev.graph;
     Ok(match lower.as_str() {
@@ -178,7 +184,15 @@ pub(crate) fn call(
         "range" => {
             let int = |v: Value| match v {
                 Value::Int(i) => Ok(i),
-                v => Err(ev.type_err(e, &format!("range() takes integers, not {}", v.type_name()))),
+                v => Err(QueryError::argument(
+                    "InvalidArgumentType",
+                    format!(
+                        "`{}`: range() takes integers, not {}",
+                        ev.text(e),
+                        v.type_name()
+                    ),
+                    e.span,
+                )),
             };
             let (from, to) = (int(arg(0))?, int(arg(1))?);
             let step = if vals.len() > 2 { int(arg(2))? } else { 1 };
@@ -195,7 +209,10 @@ pub(crate) fn call(
                 if out.len() >= 10_000_000 {
                     return Err(QueryError::argument(
                         "NumberOutOfRange",
-                        format!("`{}`: range() would make more than 10 million elements", ev.text(e)),
+                        format!(
+                            "`{}`: range() would make more than 10 million elements",
+                            ev.text(e)
+                        ),
                         e.span,
                     ));
                 }
@@ -223,9 +240,11 @@ pub(crate) fn call(
             (v, _, _) => return Err(bad(&v)),
         },
         "split" => match (x, arg(1)) {
-            (Value::Str(s), Value::Str(d)) => {
-                Value::List(s.split(d.as_str()).map(|p| Value::Str(p.to_string())).collect())
-            }
+            (Value::Str(s), Value::Str(d)) => Value::List(
+                s.split(d.as_str())
+                    .map(|p| Value::Str(p.to_string()))
+                    .collect(),
+            ),
             (_, Value::Null) => Value::Null,
             (v, _) => return Err(bad(&v)),
         },
@@ -240,14 +259,21 @@ pub(crate) fn call(
                     format!("`{}`: a negative length or start", ev.text(e)),
                     e.span,
                 )),
-                v => Err(ev.type_err(e, &format!("{name}() takes an integer, not {}", v.type_name()))),
+                v => Err(ev.type_err(
+                    e,
+                    &format!("{name}() takes an integer, not {}", v.type_name()),
+                )),
             };
             let chars: Vec<char> = s.chars().collect();
             let n = chars.len();
             let (start, len) = match lower.as_str() {
                 "substring" => {
                     let st = int(arg(1))?;
-                    let len = if vals.len() > 2 { int(arg(2))? } else { usize::MAX };
+                    let len = if vals.len() > 2 {
+                        int(arg(2))?
+                    } else {
+                        usize::MAX
+                    };
                     (st, len)
                 }
                 "left" => {
@@ -266,7 +292,11 @@ pub(crate) fn call(
             };
             let start = start.min(n);
             let end = start.saturating_add(len).min(n);
-            Value::Str(chars.get(start..end).map_or(String::new(), |c| c.iter().collect()))
+            Value::Str(
+                chars
+                    .get(start..end)
+                    .map_or(String::new(), |c| c.iter().collect()),
+            )
         }
         "tostring" => match x {
             Value::Str(s) => Value::Str(s),
@@ -320,7 +350,11 @@ pub(crate) fn call(
         },
         "abs" => match x {
             Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| {
-                QueryError::argument("NumberOutOfRange", format!("`{}`: integer overflow", ev.text(e)), e.span)
+                QueryError::argument(
+                    "NumberOutOfRange",
+                    format!("`{}`: integer overflow", ev.text(e)),
+                    e.span,
+                )
             })?),
             Value::Float(f) => Value::Float(f.abs()),
             v => return Err(bad(&v)),
@@ -352,7 +386,11 @@ pub(crate) fn call(
             let d = match arg(1) {
                 Value::Null => return Ok(Value::Null),
                 Value::Str(s) => Date::parse(&s).map_err(|err| {
-                    QueryError::argument("InvalidArgumentValue", format!("`{}`: {err}", ev.text(e)), e.span)
+                    QueryError::argument(
+                        "InvalidArgumentValue",
+                        format!("`{}`: {err}", ev.text(e)),
+                        e.span,
+                    )
                 })?,
                 v => return Err(bad(&v)),
             };
@@ -497,17 +535,9 @@ impl Accumulator {
 }
 
 /// A path value from nodes and relationships.
-pub(crate) fn path(nodes: Vec<crate::graph::NodeIndex>, rels: Vec<crate::graph::EdgeIndex>) -> Value {
+pub(crate) fn path(
+    nodes: Vec<crate::graph::NodeIndex>,
+    rels: Vec<crate::graph::EdgeIndex>,
+) -> Value {
     Value::Path(Path { nodes, rels })
-}
-
-/// A map of strings, for tests and messages.
-#[allow(dead_code)]
-pub(crate) fn map_of(pairs: &[(&str, Value)]) -> Value {
-    Value::Map(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    )
 }

@@ -71,7 +71,11 @@ pub fn is_mutating(statement: &Statement) -> bool {
         StatementBody::Query(q) => q.clauses.iter().any(|c| {
             matches!(
                 c,
-                Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_)
+                Clause::Create(_)
+                    | Clause::Merge(_)
+                    | Clause::Set(_)
+                    | Clause::Remove(_)
+                    | Clause::Delete(_)
             )
         }),
         _ => false,
@@ -151,7 +155,8 @@ fn as_of_date(e: &ast::Expr, params: &Params, text: &str) -> Result<Date, QueryE
         },
         _ => query_error::snippet(text, e.span).to_string(),
     };
-    Date::parse(&s).map_err(|err| QueryError::argument("InvalidArgumentValue", err.to_string(), e.span))
+    Date::parse(&s)
+        .map_err(|err| QueryError::argument("InvalidArgumentValue", err.to_string(), e.span))
 }
 
 /// The plan of each MATCH and MERGE, one text line per row.
@@ -164,7 +169,14 @@ fn explain(graph: &Graph, query: &ast::Query) -> QueryResult {
                 if m.optional { "OptionalMatch" } else { "Match" },
                 Some(plan::plan_pattern(graph, &m.pattern, &mut scope)),
             ),
-            Clause::Merge(m) => ("Merge", Some(plan::plan_pattern(graph, std::slice::from_ref(&m.part), &mut scope))),
+            Clause::Merge(m) => (
+                "Merge",
+                Some(plan::plan_pattern(
+                    graph,
+                    std::slice::from_ref(&m.part),
+                    &mut scope,
+                )),
+            ),
             Clause::Unwind(u) => {
                 scope.push(u.var.name.clone());
                 ("Unwind", None)
@@ -199,7 +211,12 @@ fn explain(graph: &Graph, query: &ast::Query) -> QueryResult {
 
 /// Parses `text` and runs each statement in order; stops at the first
 /// error.
-pub fn run_script(graph: &mut Graph, text: &str, params: &Params, options: &Options) -> Result<Vec<QueryResult>, QueryError> {
+pub fn run_script(
+    graph: &mut Graph,
+    text: &str,
+    params: &Params,
+    options: &Options,
+) -> Result<Vec<QueryResult>, QueryError> {
     let script = parse_script(text)?;
     let mut out = Vec::with_capacity(script.statements.len());
     for st in &script.statements {

@@ -5,7 +5,9 @@
 //! then writes; rows are handled in order, so a later row sees what an
 //! earlier one created.
 
-use super::ast::{Create, Delete, Direction, Expr, ExprKind, Merge, PatternPart, Remove, RemoveItem, SetItem};
+use super::ast::{
+    Create, Delete, Direction, Expr, ExprKind, Merge, PatternPart, Remove, RemoveItem, SetItem,
+};
 use super::eval::{Ctx, Matcher, PartState, Table};
 use super::expr::{Env, Evaluator};
 use super::plan::plan_pattern;
@@ -55,16 +57,29 @@ fn slot(names: &[String], name: &str) -> Option<usize> {
 
 /// Evaluates a pattern's property map to (key, value) pairs, nulls left
 /// out.
-fn prop_pairs(ev: &Evaluator<'_>, props: Option<&Expr>, env: &Env<'_>) -> Result<Vec<(String, Value)>, QueryError> {
-    let Some(e) = props else { return Ok(Vec::new()) };
+fn prop_pairs(
+    ev: &Evaluator<'_>,
+    props: Option<&Expr>,
+    env: &Env<'_>,
+) -> Result<Vec<(String, Value)>, QueryError> {
+    let Some(e) = props else {
+        return Ok(Vec::new());
+    };
     match ev.eval(e, env)? {
         Value::Map(m) => Ok(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
         Value::Null => Ok(Vec::new()),
-        v => Err(ev.type_err(e, &format!("properties must be a map, not {}", v.type_name()))),
+        v => Err(ev.type_err(
+            e,
+            &format!("properties must be a map, not {}", v.type_name()),
+        )),
     }
 }
 
-fn to_prop(v: &Value, span: crate::query::ast::Span, text: &str) -> Result<Option<crate::graph::PropValue>, QueryError> {
+fn to_prop(
+    v: &Value,
+    span: crate::query::ast::Span,
+    text: &str,
+) -> Result<Option<crate::graph::PropValue>, QueryError> {
     v.to_prop().map_err(|what| {
         QueryError::type_error(
             "InvalidPropertyType",
@@ -78,9 +93,16 @@ fn to_prop(v: &Value, span: crate::query::ast::Span, text: &str) -> Result<Optio
 }
 
 /// Creates one pattern part for one row, binding its variables.
-fn create_part(graph: &mut Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[String], row: &mut [Value]) -> Result<(), QueryError> {
+fn create_part(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    part: &PatternPart,
+    names: &[String],
+    row: &mut [Value],
+) -> Result<(), QueryError> {
     let mut nodes: Vec<NodeIndex> = Vec::new();
-    let node_pats = std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
+    let node_pats =
+        std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
     for np in node_pats {
         let bound = np
             .var
@@ -95,7 +117,11 @@ fn create_part(graph: &mut Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[St
         if let Some(v @ (Value::Rel(_) | Value::Path(_) | Value::Int(_) | Value::Str(_))) = &bound {
             return Err(QueryError::type_error(
                 "VariableTypeConflict",
-                format!("`{}` is {}, not a node", np.var.as_ref().map_or("", |v| v.name.as_str()), v.type_name()),
+                format!(
+                    "`{}` is {}, not a node",
+                    np.var.as_ref().map_or("", |v| v.name.as_str()),
+                    v.type_name()
+                ),
                 np.span,
             ));
         }
@@ -115,7 +141,9 @@ fn create_part(graph: &mut Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[St
             .map_err(|e| graph_err(e, np.span))?;
         for (k, v) in pairs {
             let p = to_prop(&v, np.span, ctx.text)?;
-            graph.set_entity_property(n, &k, p).map_err(|e| graph_err(e, np.span))?;
+            graph
+                .set_entity_property(n, &k, p)
+                .map_err(|e| graph_err(e, np.span))?;
         }
         if let Some(s) = np.var.as_ref().and_then(|v| slot(names, &v.name)) {
             if let Some(x) = row.get_mut(s) {
@@ -126,8 +154,14 @@ fn create_part(graph: &mut Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[St
     }
     let mut rels = Vec::new();
     for (i, (rp, _)) in part.element.chain.iter().enumerate() {
-        let (Some(&a), Some(&b)) = (nodes.get(i), nodes.get(i + 1)) else { continue };
-        let (from, to) = if rp.direction == Direction::Left { (b, a) } else { (a, b) };
+        let (Some(&a), Some(&b)) = (nodes.get(i), nodes.get(i + 1)) else {
+            continue;
+        };
+        let (from, to) = if rp.direction == Direction::Left {
+            (b, a)
+        } else {
+            (a, b)
+        };
         let Some(ty) = rp.types.first() else {
             return Err(QueryError::semantic(
                 "NoSingleRelationshipType",
@@ -145,7 +179,9 @@ fn create_part(graph: &mut Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[St
             .map_err(|e| graph_err(e, rp.span))?;
         for (k, v) in pairs {
             let p = to_prop(&v, rp.span, ctx.text)?;
-            graph.set_relation_property(e, &k, p).map_err(|e| graph_err(e, rp.span))?;
+            graph
+                .set_relation_property(e, &k, p)
+                .map_err(|e| graph_err(e, rp.span))?;
         }
         if let Some(s) = rp.var.as_ref().and_then(|v| slot(names, &v.name)) {
             if let Some(x) = row.get_mut(s) {
@@ -163,7 +199,12 @@ fn create_part(graph: &mut Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[St
 }
 
 /// `CREATE pattern`.
-pub(crate) fn create(graph: &mut Graph, ctx: &Ctx<'_>, c: &Create, table: &mut Table) -> Result<(), QueryError> {
+pub(crate) fn create(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    c: &Create,
+    table: &mut Table,
+) -> Result<(), QueryError> {
     let before = table.names.clone();
     declare(&c.pattern, &mut table.names);
     for row in &mut table.rows {
@@ -179,7 +220,12 @@ pub(crate) fn create(graph: &mut Graph, ctx: &Ctx<'_>, c: &Create, table: &mut T
 }
 
 /// `MERGE part [ON CREATE SET ...] [ON MATCH SET ...]`.
-pub(crate) fn merge(graph: &mut Graph, ctx: &Ctx<'_>, m: &Merge, table: &mut Table) -> Result<(), QueryError> {
+pub(crate) fn merge(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    m: &Merge,
+    table: &mut Table,
+) -> Result<(), QueryError> {
     let mut names = table.names.clone();
     let parts = std::slice::from_ref(&m.part);
     let plan = plan_pattern(graph, parts, &mut names);
@@ -223,11 +269,21 @@ pub(crate) fn merge(graph: &mut Graph, ctx: &Ctx<'_>, m: &Merge, table: &mut Tab
     Ok(())
 }
 
-fn check_merge_nulls(graph: &Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[String], row: &[Value]) -> Result<(), QueryError> {
+fn check_merge_nulls(
+    graph: &Graph,
+    ctx: &Ctx<'_>,
+    part: &PatternPart,
+    names: &[String],
+    row: &[Value],
+) -> Result<(), QueryError> {
     let ev = Evaluator::new(graph, ctx);
     let env = Env::new(names, row);
-    let props = std::iter::once(part.element.start.props.as_ref())
-        .chain(part.element.chain.iter().flat_map(|(r, n)| [r.props.as_ref(), n.props.as_ref()]));
+    let props = std::iter::once(part.element.start.props.as_ref()).chain(
+        part.element
+            .chain
+            .iter()
+            .flat_map(|(r, n)| [r.props.as_ref(), n.props.as_ref()]),
+    );
     for p in props.flatten() {
         if let Value::Map(m) = ev.eval(p, &env)? {
             if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
@@ -244,7 +300,12 @@ fn check_merge_nulls(graph: &Graph, ctx: &Ctx<'_>, part: &PatternPart, names: &[
 }
 
 /// `SET item, ...` for every row.
-pub(crate) fn set(graph: &mut Graph, ctx: &Ctx<'_>, items: &[SetItem], table: &mut Table) -> Result<(), QueryError> {
+pub(crate) fn set(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    items: &[SetItem],
+    table: &mut Table,
+) -> Result<(), QueryError> {
     for row in &table.rows {
         for item in items {
             set_item(graph, ctx, item, &table.names, row)?;
@@ -267,7 +328,13 @@ fn target(v: &Value, e: &Expr, ev: &Evaluator<'_>) -> Result<Option<Target>, Que
     }
 }
 
-fn set_prop(graph: &mut Graph, t: &Target, key: &str, v: Option<crate::graph::PropValue>, span: crate::query::ast::Span) -> Result<(), QueryError> {
+fn set_prop(
+    graph: &mut Graph,
+    t: &Target,
+    key: &str,
+    v: Option<crate::graph::PropValue>,
+    span: crate::query::ast::Span,
+) -> Result<(), QueryError> {
     match t {
         Target::Node(n) => graph.set_entity_property(*n, key, v),
         Target::Rel(r) => graph.set_relation_property(*r, key, v),
@@ -282,12 +349,22 @@ fn var_expr(var: &crate::query::ast::Ident) -> Expr {
     }
 }
 
-fn set_item(graph: &mut Graph, ctx: &Ctx<'_>, item: &SetItem, names: &[String], row: &[Value]) -> Result<(), QueryError> {
+fn set_item(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    item: &SetItem,
+    names: &[String],
+    row: &[Value],
+) -> Result<(), QueryError> {
     let env = Env::new(names, row);
     match item {
         SetItem::Property { target: te, value } => {
             let ExprKind::Property(base, key) = &te.kind else {
-                return Err(QueryError::semantic("InvalidSetTarget", "SET needs a property such as `n.key`", te.span));
+                return Err(QueryError::semantic(
+                    "InvalidSetTarget",
+                    "SET needs a property such as `n.key`",
+                    te.span,
+                ));
             };
             let (t, v) = {
                 let ev = Evaluator::new(graph, ctx);
@@ -314,7 +391,11 @@ fn set_item(graph: &mut Graph, ctx: &Ctx<'_>, item: &SetItem, names: &[String], 
                         _ => Default::default(),
                     },
                     Value::Null => Default::default(),
-                    v => return Err(ev.type_err(value, &format!("expected a map, got {}", v.type_name()))),
+                    v => {
+                        return Err(
+                            ev.type_err(value, &format!("expected a map, got {}", v.type_name()))
+                        )
+                    }
                 };
                 (t, pairs)
             };
@@ -352,13 +433,20 @@ fn set_item(graph: &mut Graph, ctx: &Ctx<'_>, item: &SetItem, names: &[String], 
 }
 
 /// `REMOVE item, ...` for every row.
-pub(crate) fn remove(graph: &mut Graph, ctx: &Ctx<'_>, r: &Remove, table: &mut Table) -> Result<(), QueryError> {
+pub(crate) fn remove(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    r: &Remove,
+    table: &mut Table,
+) -> Result<(), QueryError> {
     for row in &table.rows {
         let env = Env::new(&table.names, row);
         for item in &r.items {
             match item {
                 RemoveItem::Property(pe) => {
-                    let ExprKind::Property(base, key) = &pe.kind else { continue };
+                    let ExprKind::Property(base, key) = &pe.kind else {
+                        continue;
+                    };
                     let t = {
                         let ev = Evaluator::new(graph, ctx);
                         let b = ev.eval(base, &env)?;
@@ -385,7 +473,12 @@ pub(crate) fn remove(graph: &mut Graph, ctx: &Ctx<'_>, r: &Remove, table: &mut T
 
 /// `[DETACH] DELETE expr, ...`: relationships go first; a node that still
 /// has relationships afterwards is an error unless `DETACH`.
-pub(crate) fn delete(graph: &mut Graph, ctx: &Ctx<'_>, d: &Delete, table: &mut Table) -> Result<(), QueryError> {
+pub(crate) fn delete(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    d: &Delete,
+    table: &mut Table,
+) -> Result<(), QueryError> {
     let mut nodes: Vec<(NodeIndex, crate::query::ast::Span)> = Vec::new();
     let mut rels: Vec<EdgeIndex> = Vec::new();
     {
@@ -404,7 +497,8 @@ pub(crate) fn delete(graph: &mut Graph, ctx: &Ctx<'_>, d: &Delete, table: &mut T
         if graph.entity(n).is_none() {
             continue;
         }
-        let degree = graph.degree(n, crate::graph::Direction::Outgoing) + graph.degree(n, crate::graph::Direction::Incoming);
+        let degree = graph.degree(n, crate::graph::Direction::Outgoing)
+            + graph.degree(n, crate::graph::Direction::Incoming);
         if degree > 0 && !d.detach {
             return Err(QueryError::runtime(
                 RuntimeKind::ConstraintVerificationFailed,

@@ -116,7 +116,11 @@ pub struct MatchPlan<'q> {
 
 /// Plans `parts`. `scope` holds the slot names bound before; new variables
 /// are appended to it in the order they are first bound.
-pub fn plan_pattern<'q>(graph: &Graph, parts: &'q [PatternPart], scope: &mut Vec<String>) -> MatchPlan<'q> {
+pub fn plan_pattern<'q>(
+    graph: &Graph,
+    parts: &'q [PatternPart],
+    scope: &mut Vec<String>,
+) -> MatchPlan<'q> {
     let mut out = Vec::with_capacity(parts.len());
     for part in parts {
         out.push(plan_part(graph, part, scope));
@@ -173,7 +177,10 @@ fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) 
         {
             let count = graph.sym(&l.name).map_or(0, |s| graph.with_label(s).len());
             // Rarer labels rank better; every label beats a full scan.
-            (if count < 1000 { 3 } else { 4 }, Anchor::Label(l.name.as_str()))
+            (
+                if count < 1000 { 3 } else { 4 },
+                Anchor::Label(l.name.as_str()),
+            )
         } else {
             (5, Anchor::All)
         };
@@ -184,10 +191,18 @@ fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) 
     let (_, anchor_at, mut anchor) = best;
     let mut steps = Vec::with_capacity(len);
     for i in anchor_at..len - 1 {
-        steps.push(Step { rel: i, from: i, to: i + 1 });
+        steps.push(Step {
+            rel: i,
+            from: i,
+            to: i + 1,
+        });
     }
     for i in (1..=anchor_at).rev() {
-        steps.push(Step { rel: i - 1, from: i, to: i - 1 });
+        steps.push(Step {
+            rel: i - 1,
+            from: i,
+            to: i - 1,
+        });
     }
     // Assign slots in traversal order.
     let use_of = |var: Option<&str>, scope: &mut Vec<String>| -> VarUse {
@@ -229,7 +244,12 @@ fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) 
     let node_text = (0..len)
         .map(|i| node_at(part, i).map_or(String::new(), describe_node))
         .collect();
-    let rel_text = part.element.chain.iter().map(|(r, _)| describe_rel(r)).collect();
+    let rel_text = part
+        .element
+        .chain
+        .iter()
+        .map(|(r, _)| describe_rel(r))
+        .collect();
     PartPlan {
         part,
         anchor_at,

@@ -4,8 +4,8 @@
 //! and distinct. Errors carry the span of what is wrong and the TCK's code.
 
 use super::ast::{
-    Clause, Direction, Expr, ExprKind, Literal, MapProjectionItem, NodePattern, PatternPart, Projection, Query, RemoveItem,
-    SetItem, Span,
+    Clause, Direction, Expr, ExprKind, Literal, MapProjectionItem, NodePattern, PatternPart,
+    Projection, Query, RemoveItem, SetItem, Span,
 };
 use super::eval::{contains_aggregate, visit_aggregates};
 use super::functions;
@@ -19,8 +19,13 @@ enum Kind {
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
-    /// A value that is certainly not a graph element (a literal).
+    /// A value that is certainly not a graph element, list or map (a
+    /// scalar literal).
     Value,
+    /// A list literal.
+    List,
+    /// A map literal.
+    Map,
     /// Unknown.
     Any,
 }
@@ -89,11 +94,19 @@ pub fn check(q: &Query, text: &str) -> Result<(), QueryError> {
                 scope.push((u.var.name.clone(), Kind::Any));
             }
             Clause::With(w) => {
-                scope = projection(&w.projection, &scope, text, true)?;
+                let new = projection(&w.projection, &scope, text, true)?;
                 if let Some(wh) = &w.where_ {
                     no_aggregate(wh, text)?;
-                    expr(wh, &scope, text)?;
+                    // WHERE also sees the variables before WITH, unless the
+                    // projection groups rows.
+                    let p = &w.projection;
+                    let mut both = new.clone();
+                    if !p.distinct && !p.items.iter().any(|i| contains_aggregate(&i.expr)) {
+                        both.splice(0..0, scope.iter().cloned());
+                    }
+                    expr(wh, &both, text)?;
                 }
+                scope = new;
             }
             Clause::Return(r) => {
                 scope = projection(&r.projection, &scope, text, false)?;
@@ -127,7 +140,7 @@ pub fn check(q: &Query, text: &str) -> Result<(), QueryError> {
                     }
                     expr(e, &scope, text)?;
                     if let ExprKind::Var(v) = &e.kind {
-                        if kind_of(&scope, v) == Some(Kind::Value) {
+                        if matches!(kind_of(&scope, v), Some(Kind::Value | Kind::Map)) {
                             return Err(err(
                                 "InvalidArgumentType",
                                 format!("`{v}` is not a node, relationship or path"),
@@ -146,7 +159,11 @@ fn defined(name: &str, span: Span, scope: &Scope) -> Result<(), QueryError> {
     if kind_of(scope, name).is_some() {
         Ok(())
     } else {
-        Err(err("UndefinedVariable", format!("variable `{name}` is not defined"), span))
+        Err(err(
+            "UndefinedVariable",
+            format!("variable `{name}` is not defined"),
+            span,
+        ))
     }
 }
 
@@ -175,7 +192,10 @@ fn no_aggregate(e: &Expr, text: &str) -> Result<(), QueryError> {
     match found {
         Some(span) => Err(err(
             "InvalidAggregation",
-            format!("`{}`: an aggregate is not allowed here", snippet(text, span)),
+            format!(
+                "`{}`: an aggregate is not allowed here",
+                snippet(text, span)
+            ),
             span,
         )),
         None => Ok(()),
@@ -189,20 +209,23 @@ enum PatternUse {
     Merge,
 }
 
-fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Result<(), QueryError> {
+fn bind_pattern(
+    parts: &[PatternPart],
+    scope: &mut Scope,
+    how: PatternUse,
+) -> Result<(), QueryError> {
     let before = scope.len();
     let mut rels_here: Vec<String> = Vec::new();
     for part in parts {
-        // Property maps see the variables bound before the clause.
-        let outer: Scope = scope.get(..before).map(|s| s.to_vec()).unwrap_or_default();
-        let nodes = std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
+        let nodes =
+            std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
         let single = part.element.chain.is_empty();
         for n in nodes {
-            props_check(n.props.as_ref(), &outer, how)?;
+            props_check(n.props.as_ref(), scope, how)?;
             bind_node(n, scope, before, how, single)?;
         }
         for (r, _) in &part.element.chain {
-            props_check(r.props.as_ref(), &outer, how)?;
+            props_check(r.props.as_ref(), scope, how)?;
             if how != PatternUse::Match {
                 if r.types.len() != 1 {
                     return Err(err(
@@ -212,7 +235,11 @@ fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Re
                     ));
                 }
                 if r.length.is_some() {
-                    return Err(err("CreatingVarLength", "a variable-length relationship cannot be created", r.span));
+                    return Err(err(
+                        "CreatingVarLength",
+                        "a variable-length relationship cannot be created",
+                        r.span,
+                    ));
                 }
                 if how == PatternUse::Create && r.direction == Direction::Both {
                     return Err(err(
@@ -223,7 +250,11 @@ fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Re
                 }
             }
             if let Some(v) = &r.var {
-                let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
+                let want = if r.length.is_some() {
+                    Kind::RelList
+                } else {
+                    Kind::Rel
+                };
                 match kind_of(scope, &v.name) {
                     None => {
                         scope.push((v.name.clone(), want));
@@ -232,7 +263,10 @@ fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Re
                     Some(_) if rels_here.contains(&v.name) => {
                         return Err(err(
                             "RelationshipUniquenessViolation",
-                            format!("relationship variable `{}` is used twice in one pattern", v.name),
+                            format!(
+                                "relationship variable `{}` is used twice in one pattern",
+                                v.name
+                            ),
                             v.span,
                         ))
                     }
@@ -245,6 +279,7 @@ fn bind_pattern(parts: &[PatternPart], scope: &mut Scope, how: PatternUse) -> Re
                         ));
                     }
                     Some(Kind::Rel | Kind::RelList | Kind::Any) => {}
+                    Some(Kind::List) if r.length.is_some() => {}
                     Some(_) => {
                         return Err(err(
                             "VariableTypeConflict",
@@ -281,7 +316,13 @@ fn props_check(props: Option<&Expr>, scope: &Scope, how: PatternUse) -> Result<(
     expr(p, scope, "")
 }
 
-fn bind_node(n: &NodePattern, scope: &mut Scope, before: usize, how: PatternUse, single: bool) -> Result<(), QueryError> {
+fn bind_node(
+    n: &NodePattern,
+    scope: &mut Scope,
+    before: usize,
+    how: PatternUse,
+    single: bool,
+) -> Result<(), QueryError> {
     let Some(v) = &n.var else { return Ok(()) };
     let conflict = |what: &str| {
         Err(err(
@@ -301,7 +342,8 @@ fn bind_node(n: &NodePattern, scope: &mut Scope, before: usize, how: PatternUse,
                 Kind::Node | Kind::Any => {}
                 Kind::Rel | Kind::RelList => return conflict("a relationship"),
                 Kind::Path => return conflict("a path"),
-                Kind::Value => return conflict("a value"),
+                Kind::Value | Kind::Map => return conflict("a value"),
+                Kind::List => return conflict("a list"),
             }
             let decorated = !n.labels.is_empty() || n.props.is_some();
             let earlier_clause = at < before;
@@ -317,7 +359,12 @@ fn bind_node(n: &NodePattern, scope: &mut Scope, before: usize, how: PatternUse,
     }
 }
 
-fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Result<Scope, QueryError> {
+fn projection(
+    p: &Projection,
+    scope: &Scope,
+    text: &str,
+    is_with: bool,
+) -> Result<Scope, QueryError> {
     let mut out: Scope = if p.star { scope.clone() } else { Vec::new() };
     if p.star && scope.is_empty() && p.items.is_empty() {
         return Err(err(
@@ -326,7 +373,12 @@ fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Resul
             Span::default(),
         ));
     }
-    let keys: Vec<&Expr> = p.items.iter().map(|i| &i.expr).filter(|e| !contains_aggregate(e)).collect();
+    let keys: Vec<&Expr> = p
+        .items
+        .iter()
+        .map(|i| &i.expr)
+        .filter(|e| !contains_aggregate(e))
+        .collect();
     let aggregating = p.items.iter().any(|i| contains_aggregate(&i.expr));
     for it in &p.items {
         expr(&it.expr, scope, text)?;
@@ -341,14 +393,17 @@ fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Resul
                 if is_with {
                     return Err(err(
                         "NoExpressionAlias",
-                        format!("`{}` needs a name in WITH: add `AS name`", snippet(text, it.span)),
+                        format!(
+                            "`{}` needs a name in WITH: add `AS name`",
+                            snippet(text, it.span)
+                        ),
                         it.span,
                     ));
                 }
                 snippet(text, it.span).to_string()
             }
         };
-        if out.iter().any(|(n, _)| *n == name) && !(p.star && !is_with && out.len() <= scope.len() && false) {
+        if out.iter().any(|(n, _)| *n == name) {
             return Err(err(
                 "ColumnNameConflict",
                 format!("column `{name}` is projected twice"),
@@ -358,7 +413,9 @@ fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Resul
         let kind = match &it.expr.kind {
             ExprKind::Var(v) => kind_of(scope, v).unwrap_or(Kind::Any),
             ExprKind::Literal(Literal::Null) => Kind::Any,
-            ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => Kind::Value,
+            ExprKind::Literal(_) => Kind::Value,
+            ExprKind::List(_) => Kind::List,
+            ExprKind::Map(_) => Kind::Map,
             _ => Kind::Any,
         };
         out.push((name, kind));
@@ -377,32 +434,12 @@ fn projection(p: &Projection, scope: &Scope, text: &str, is_with: bool) -> Resul
         if p.items.iter().any(|i| i.expr == s.expr) {
             continue;
         }
-        let extended: Scope = if aggregating || p.distinct {
-            // Variables used inside projected expressions stay usable.
-            let mut sc = order_scope.clone();
-            sc.extend(scope.iter().filter(|(n, _)| keys.iter().any(|k| uses_var(k, n))).cloned());
-            sc
-        } else {
-            order_scope.clone()
-        };
-        expr(&s.expr, &extended, text)?;
+        expr(&s.expr, &order_scope, text)?;
     }
     for e in p.skip.iter().chain(&p.limit) {
         count_literal(e, text)?;
     }
     Ok(out)
-}
-
-fn uses_var(e: &Expr, name: &str) -> bool {
-    let mut found = false;
-    walk(e, &mut |x| {
-        if let ExprKind::Var(v) = &x.kind {
-            if v == name {
-                found = true;
-            }
-        }
-    });
-    found
 }
 
 /// Calls `f` on every node of `e` (not into nested patterns).
@@ -411,7 +448,10 @@ fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
         ExprKind::List(xs) => xs.iter().for_each(|x| walk(x, f)),
         ExprKind::Map(xs) => xs.iter().for_each(|(_, x)| walk(x, f)),
-        ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) | ExprKind::HasLabels(b, _) => walk(b, f),
+        ExprKind::Property(b, _)
+        | ExprKind::Unary(_, b)
+        | ExprKind::IsNull(b, _)
+        | ExprKind::HasLabels(b, _) => walk(b, f),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             walk(a, f);
             walk(b, f);
@@ -421,14 +461,20 @@ fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             b.iter().chain(c).for_each(|x| walk(x, f));
         }
         ExprKind::Call { args, .. } => args.iter().for_each(|x| walk(x, f)),
-        ExprKind::Case { operand, whens, else_ } => {
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             operand.iter().chain(else_).for_each(|x| walk(x, f));
             for (a, b) in whens {
                 walk(a, f);
                 walk(b, f);
             }
         }
-        ExprKind::ListComprehension { list, filter, map, .. } => {
+        ExprKind::ListComprehension {
+            list, filter, map, ..
+        } => {
             walk(list, f);
             filter.iter().chain(map).for_each(|x| walk(x, f));
         }
@@ -439,7 +485,11 @@ fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 }
             }
         }
-        ExprKind::Literal(_) | ExprKind::Param(_) | ExprKind::Var(_) | ExprKind::CountStar | ExprKind::Pattern(_) => {}
+        ExprKind::Literal(_)
+        | ExprKind::Param(_)
+        | ExprKind::Var(_)
+        | ExprKind::CountStar
+        | ExprKind::Pattern(_) => {}
     }
 }
 
@@ -455,7 +505,10 @@ fn count_literal(e: &Expr, text: &str) -> Result<(), QueryError> {
     if var.is_some() || contains_aggregate(e) {
         return Err(err(
             "NonConstantExpression",
-            format!("`{}`: SKIP and LIMIT take a constant", snippet(text, e.span)),
+            format!(
+                "`{}`: SKIP and LIMIT take a constant",
+                snippet(text, e.span)
+            ),
             e.span,
         ));
     }
@@ -479,22 +532,25 @@ fn count_literal(e: &Expr, text: &str) -> Result<(), QueryError> {
 fn aggregate_rules(e: &Expr, text: &str) -> Result<(), QueryError> {
     let mut problem: Option<(&'static str, Span)> = None;
     walk(e, &mut |x| match &x.kind {
-        ExprKind::Call { name, args, .. } if functions::is_aggregate(&name.name) => {
-            if args.iter().any(contains_aggregate) {
-                problem.get_or_insert(("NestedAggregation", x.span));
-            }
+        ExprKind::Call { name, args, .. }
+            if functions::is_aggregate(&name.name) && args.iter().any(contains_aggregate) =>
+        {
+            problem.get_or_insert(("NestedAggregation", x.span));
         }
-        ExprKind::ListComprehension { filter, map, .. } => {
-            if filter.iter().chain(map).any(|y| contains_aggregate(y)) {
-                problem.get_or_insert(("InvalidAggregation", x.span));
-            }
+        ExprKind::ListComprehension { filter, map, .. }
+            if filter.iter().chain(map).any(|y| contains_aggregate(y)) =>
+        {
+            problem.get_or_insert(("InvalidAggregation", x.span));
         }
         _ => {}
     });
     match problem {
         Some((code, span)) => Err(err(
             code,
-            format!("`{}`: aggregates cannot be nested here", snippet(text, span)),
+            format!(
+                "`{}`: aggregates cannot be nested here",
+                snippet(text, span)
+            ),
             span,
         )),
         None => Ok(()),
@@ -504,7 +560,7 @@ fn aggregate_rules(e: &Expr, text: &str) -> Result<(), QueryError> {
 /// In an item that aggregates, whatever is outside the aggregates must be
 /// constant or a grouping key.
 fn ambiguous(e: &Expr, keys: &[&Expr], text: &str) -> Result<(), QueryError> {
-    if keys.iter().any(|k| *k == e) {
+    if keys.contains(&e) {
         return Ok(());
     }
     match &e.kind {
@@ -512,17 +568,23 @@ fn ambiguous(e: &Expr, keys: &[&Expr], text: &str) -> Result<(), QueryError> {
         ExprKind::Call { name, .. } if functions::is_aggregate(&name.name) => Ok(()),
         ExprKind::Var(_) => Err(err(
             "AmbiguousAggregationExpression",
-            format!("`{}` is neither aggregated nor a grouping key", snippet(text, e.span)),
+            format!(
+                "`{}` is neither aggregated nor a grouping key",
+                snippet(text, e.span)
+            ),
             e.span,
         )),
-        ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) | ExprKind::HasLabels(b, _) => {
-            ambiguous(b, keys, text)
-        }
+        ExprKind::Property(b, _)
+        | ExprKind::Unary(_, b)
+        | ExprKind::IsNull(b, _)
+        | ExprKind::HasLabels(b, _) => ambiguous(b, keys, text),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             ambiguous(a, keys, text)?;
             ambiguous(b, keys, text)
         }
-        ExprKind::List(xs) | ExprKind::Call { args: xs, .. } => xs.iter().try_for_each(|x| ambiguous(x, keys, text)),
+        ExprKind::List(xs) | ExprKind::Call { args: xs, .. } => {
+            xs.iter().try_for_each(|x| ambiguous(x, keys, text))
+        }
         ExprKind::Map(xs) => xs.iter().try_for_each(|(_, x)| ambiguous(x, keys, text)),
         _ => Ok(()),
     }
@@ -533,7 +595,12 @@ fn expr(e: &Expr, scope: &Scope, text: &str) -> Result<(), QueryError> {
     expr_in(e, scope, &mut Vec::new(), text)
 }
 
-fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Result<(), QueryError> {
+fn expr_in(
+    e: &Expr,
+    scope: &Scope,
+    locals: &mut Vec<String>,
+    text: &str,
+) -> Result<(), QueryError> {
     let rec = |x: &Expr, locals: &mut Vec<String>| expr_in(x, scope, locals, text);
     match &e.kind {
         ExprKind::Var(v) => {
@@ -541,7 +608,12 @@ fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Res
                 defined(v, e.span, scope)?;
             }
         }
-        ExprKind::ListComprehension { var, list, filter, map } => {
+        ExprKind::ListComprehension {
+            var,
+            list,
+            filter,
+            map,
+        } => {
             rec(list, locals)?;
             locals.push(var.name.clone());
             let r = filter.iter().chain(map).try_for_each(|x| rec(x, locals));
@@ -555,10 +627,8 @@ fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Res
             for it in items {
                 match it {
                     MapProjectionItem::Literal(_, x) => rec(x, locals)?,
-                    MapProjectionItem::Variable(v) => {
-                        if !locals.contains(&v.name) {
-                            defined(&v.name, v.span, scope)?;
-                        }
+                    MapProjectionItem::Variable(v) if !locals.contains(&v.name) => {
+                        defined(&v.name, v.span, scope)?;
                     }
                     _ => {}
                 }
@@ -566,7 +636,11 @@ fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Res
         }
         ExprKind::Call { name, args, .. } => {
             let Some((min, max)) = functions::arity(&name.name) else {
-                return Err(err("UnknownFunction", format!("unknown function `{}`", name.name), name.span));
+                return Err(err(
+                    "UnknownFunction",
+                    format!("unknown function `{}`", name.name),
+                    name.span,
+                ));
             };
             if args.len() < min || args.len() > max {
                 return Err(err(
@@ -583,10 +657,30 @@ fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Res
             }
         }
         ExprKind::Pattern(_) => {}
+        ExprKind::Property(base, _) => {
+            rec(base, locals)?;
+            if let ExprKind::Var(v) = &base.kind {
+                if !locals.contains(v)
+                    && matches!(
+                        kind_of(scope, v),
+                        Some(Kind::Path | Kind::Value | Kind::List | Kind::RelList)
+                    )
+                {
+                    return Err(err(
+                        "InvalidArgumentType",
+                        format!("`{}`: `{v}` has no properties", snippet(text, e.span)),
+                        e.span,
+                    ));
+                }
+            }
+        }
         ExprKind::Binary(op, a, b) => {
             rec(a, locals)?;
             rec(b, locals)?;
-            if matches!(op, super::ast::BinaryOp::And | super::ast::BinaryOp::Or | super::ast::BinaryOp::Xor) {
+            if matches!(
+                op,
+                super::ast::BinaryOp::And | super::ast::BinaryOp::Or | super::ast::BinaryOp::Xor
+            ) {
                 for x in [a, b] {
                     non_boolean_literal(x, text)?;
                 }
@@ -612,7 +706,9 @@ fn expr_in(e: &Expr, scope: &Scope, locals: &mut Vec<String>, text: &str) -> Res
 fn non_boolean_literal(e: &Expr, text: &str) -> Result<(), QueryError> {
     let bad = matches!(
         e.kind,
-        ExprKind::Literal(Literal::Int(_) | Literal::Float(_) | Literal::Str(_)) | ExprKind::List(_) | ExprKind::Map(_)
+        ExprKind::Literal(Literal::Int(_) | Literal::Float(_) | Literal::Str(_))
+            | ExprKind::List(_)
+            | ExprKind::Map(_)
     );
     if bad {
         Err(err(
@@ -628,9 +724,12 @@ fn non_boolean_literal(e: &Expr, text: &str) -> Result<(), QueryError> {
 /// The direct children of an expression.
 fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
-        ExprKind::List(xs) => xs.iter().for_each(|x| f(x)),
+        ExprKind::List(xs) => xs.iter().for_each(&mut *f),
         ExprKind::Map(xs) => xs.iter().for_each(|(_, x)| f(x)),
-        ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) | ExprKind::HasLabels(b, _) => f(b),
+        ExprKind::Property(b, _)
+        | ExprKind::Unary(_, b)
+        | ExprKind::IsNull(b, _)
+        | ExprKind::HasLabels(b, _) => f(b),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             f(a);
             f(b);
@@ -639,8 +738,12 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(a);
             b.iter().chain(c).for_each(|x| f(x));
         }
-        ExprKind::Call { args, .. } => args.iter().for_each(|x| f(x)),
-        ExprKind::Case { operand, whens, else_ } => {
+        ExprKind::Call { args, .. } => args.iter().for_each(&mut *f),
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             operand.iter().chain(else_).for_each(|x| f(x));
             for (a, b) in whens {
                 f(a);
@@ -652,11 +755,19 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
 }
 
 /// Arguments whose kind is known before running must fit the function.
-fn arg_kind(name: &str, a: &Expr, scope: &Scope, locals: &[String], text: &str) -> Result<(), QueryError> {
+fn arg_kind(
+    name: &str,
+    a: &Expr,
+    scope: &Scope,
+    locals: &[String],
+    text: &str,
+) -> Result<(), QueryError> {
     let kind = match &a.kind {
         ExprKind::Var(v) if !locals.contains(v) => kind_of(scope, v).unwrap_or(Kind::Any),
         ExprKind::Literal(Literal::Null) => Kind::Any,
-        ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => Kind::Value,
+        ExprKind::Literal(_) => Kind::Value,
+        ExprKind::List(_) => Kind::List,
+        ExprKind::Map(_) => Kind::Map,
         _ => Kind::Any,
     };
     if kind == Kind::Any {
@@ -667,11 +778,8 @@ fn arg_kind(name: &str, a: &Expr, scope: &Scope, locals: &[String], text: &str) 
         "labels" => kind == Kind::Node,
         "type" | "startnode" | "endnode" => kind == Kind::Rel,
         "nodes" | "relationships" => kind == Kind::Path,
-        "length" => kind == Kind::Path || kind == Kind::Value || kind == Kind::RelList,
-        "properties" | "keys" => match &a.kind {
-            ExprKind::Map(_) => true,
-            _ => matches!(kind, Kind::Node | Kind::Rel),
-        },
+        "length" => matches!(kind, Kind::Path | Kind::Value | Kind::List | Kind::RelList),
+        "properties" | "keys" => matches!(kind, Kind::Node | Kind::Rel | Kind::Map),
         _ => true,
     };
     if ok {

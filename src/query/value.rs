@@ -52,7 +52,9 @@ impl Value {
         match p {
             PropRef::Value(v) => Value::from_prop_value(v),
             PropRef::Str(s) => Value::Str(s.to_string()),
-            PropRef::StrList(l) => Value::List(l.iter().map(|s| Value::Str(s.to_string())).collect()),
+            PropRef::StrList(l) => {
+                Value::List(l.iter().map(|s| Value::Str(s.to_string())).collect())
+            }
             PropRef::Date(d) => Value::Str(d.to_string()),
         }
     }
@@ -224,10 +226,9 @@ impl Value {
                 }
                 a.len().cmp(&b.len())
             }
-            (Value::Path(a), Value::Path(b)) => a
-                .nodes
-                .cmp(&b.nodes)
-                .then_with(|| a.rels.cmp(&b.rels)),
+            (Value::Path(a), Value::Path(b)) => {
+                a.nodes.cmp(&b.nodes).then_with(|| a.rels.cmp(&b.rels))
+            }
             (Value::Str(a), Value::Str(b)) => a.cmp(b),
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
             (a, b) => {
@@ -241,9 +242,9 @@ impl Value {
                         (Value::Int(i), Value::Float(f)) => {
                             int_float_cmp(*i, *f).unwrap_or(Ordering::Equal)
                         }
-                        (Value::Float(f), Value::Int(i)) => int_float_cmp(*i, *f)
-                            .unwrap_or(Ordering::Equal)
-                            .reverse(),
+                        (Value::Float(f), Value::Int(i)) => {
+                            int_float_cmp(*i, *f).unwrap_or(Ordering::Equal).reverse()
+                        }
                         _ => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
                     },
                 }
@@ -292,11 +293,9 @@ impl Value {
             }
             Value::Str(s) => GroupKey::Str(s.clone()),
             Value::List(l) => GroupKey::List(l.iter().map(Value::group_key).collect()),
-            Value::Map(m) => GroupKey::Map(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.group_key()))
-                    .collect(),
-            ),
+            Value::Map(m) => {
+                GroupKey::Map(m.iter().map(|(k, v)| (k.clone(), v.group_key())).collect())
+            }
             Value::Node(n) => GroupKey::Node(n.index()),
             Value::Rel(r) => GroupKey::Rel(r.index()),
             Value::Path(p) => GroupKey::Path(
@@ -412,13 +411,19 @@ mod tests {
             l(vec![Value::Int(1), Value::Null]).cypher_eq(&l(vec![Value::Int(1), Value::Null])),
             None
         );
-        assert_eq!(Value::Float(f64::NAN).cypher_eq(&Value::Float(f64::NAN)), Some(false));
-        assert_eq!(Value::Str("a".into()).cypher_eq(&Value::Int(1)), Some(false));
+        assert_eq!(
+            Value::Float(f64::NAN).cypher_eq(&Value::Float(f64::NAN)),
+            Some(false)
+        );
+        assert_eq!(
+            Value::Str("a".into()).cypher_eq(&Value::Int(1)),
+            Some(false)
+        );
     }
 
     #[test]
     fn ordering_spans_types() {
-        let mut v = vec![
+        let mut v = [
             Value::Null,
             Value::Int(2),
             Value::Float(1.5),
@@ -435,14 +440,20 @@ mod tests {
         assert!(matches!(v[5], Value::Float(f) if f.is_nan()));
         assert_eq!(v[6], Value::Null);
         assert_eq!(Value::Int(1).cypher_cmp(&Value::Str("a".into())), None);
-        assert_eq!(Value::Int(i64::MAX).cypher_cmp(&Value::Float(9.3e18)), Some(Ordering::Less));
+        assert_eq!(
+            Value::Int(i64::MAX).cypher_cmp(&Value::Float(9.3e18)),
+            Some(Ordering::Less)
+        );
     }
 
     #[test]
     fn grouping_treats_one_and_one_point_zero_alike() {
         assert_eq!(Value::Int(1).group_key(), Value::Float(1.0).group_key());
         assert_eq!(Value::Null.group_key(), Value::Null.group_key());
-        assert_ne!(Value::Int(1).group_key(), Value::Str("1".into()).group_key());
+        assert_ne!(
+            Value::Int(1).group_key(),
+            Value::Str("1".into()).group_key()
+        );
     }
 
     #[test]

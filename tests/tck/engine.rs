@@ -50,14 +50,26 @@ pub type Outcome = Result<Table, EngineError>;
 /// Runs `query` (one statement, or a script of statements ending in `;`)
 /// and returns the last statement's result.
 pub fn run(graph: &mut Graph, query: &str, params: &Params) -> Outcome {
-    // PLACEHOLDER: the query engine is not merged into this branch yet.
-    let _ = (graph, query, params);
-    Err(EngineError {
-        tck_type: "EngineNotAvailable".into(),
-        phase: "runtime".into(),
-        code: None,
-        message: "engine not available".into(),
-    })
+    let options = kg::query::Options::default();
+    match kg::query::run_script(graph, query, params, &options) {
+        Ok(results) => {
+            let last = results.into_iter().last().unwrap_or_default();
+            let mut rows = Vec::with_capacity(last.rows.len());
+            for row in &last.rows {
+                rows.push(row.iter().map(|v| to_tvalue(graph, v)).collect());
+            }
+            Ok(Table {
+                columns: last.columns,
+                rows,
+            })
+        }
+        Err(e) => Err(EngineError {
+            tck_type: e.tck_type().into(),
+            phase: e.phase().into(),
+            code: e.code().map(String::from),
+            message: e.render(query),
+        }),
+    }
 }
 
 /// A parameter value: only plain values can be written in the notation

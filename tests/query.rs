@@ -1,0 +1,367 @@
+//! Queries through `kg::query::run_script` on a small ownership graph:
+//! one line per case, query -> expected rows.
+
+// Test helpers fail by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use kg::graph::{load_str, Graph};
+use kg::query::{run_script, Options, Params, Value};
+
+const GRAPH: &str = r#"{"kg": 1, "name": "t",
+  "sources": [{"id": "src", "title": "A source"}],
+  "entities": [
+    {"id": "putin", "labels": ["Person"], "name": "Vladimir Putin", "aliases": ["Putin"]},
+    {"id": "rostec", "labels": ["Company"], "name": "Rostec", "props": {"country": "RU"}},
+    {"id": "rosatom", "labels": ["Company"], "name": "Rosatom", "props": {"country": "RU"}},
+    {"id": "armz", "labels": ["Company"], "name": "Rosatom Nedra", "aliases": ["ARMZ"]},
+    {"id": "tomtor", "labels": ["Deposit"], "name": "Tomtorskoye", "props": {"reserves": 154.0}},
+    {"id": "east", "labels": ["Company"], "name": "EAST Group", "aliases": ["EAST"]}
+  ],
+  "relations": [
+    {"from": "armz", "type": "PART_OF", "to": "rosatom", "source": "src", "locator": "para 3"},
+    {"from": "east", "type": "OWNS", "to": "tomtor", "props": {"share": 100}, "since": "2019", "until": "2024-06"},
+    {"from": "rostec", "type": "OWNS", "to": "tomtor", "props": {"share": 25}, "since": "2024-07"},
+    {"from": "putin", "type": "LEADS", "to": "rostec"},
+    {"from": "rosatom", "type": "OWNS", "to": "armz", "props": {"share": 100}}
+  ]}"#;
+
+fn graph() -> Graph {
+    load_str("t.json", GRAPH).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `q` on a fresh graph and renders each row of the last result as
+/// text, values separated by ` | `.
+fn rows(q: &str) -> Vec<String> {
+    let mut g = graph();
+    let results = run_script(&mut g, q, &Params::new(), &Options::default())
+        .unwrap_or_else(|e| panic!("{q}: {}", e.render(q)));
+    let last = results.into_iter().last().unwrap_or_default();
+    last.rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| show(&g, v))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect()
+}
+
+/// Nodes by id (or name), relationships by type; everything else as
+/// `Value`'s Display.
+fn show(g: &Graph, v: &Value) -> String {
+    match v {
+        Value::Node(n) => g
+            .entity(*n)
+            .and_then(|e| e.id.as_deref().or(e.name.as_deref()))
+            .unwrap_or("?")
+            .to_string(),
+        Value::Rel(r) => g
+            .relation(*r)
+            .map_or("?".into(), |r| format!(":{}", g.resolve(r.ty))),
+        Value::List(l) => format!(
+            "[{}]",
+            l.iter()
+                .map(|x| match x {
+                    Value::Str(s) => format!("'{s}'"),
+                    x => show(g, x),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The error code of a failing query.
+fn error_code(q: &str) -> String {
+    let mut g = graph();
+    match run_script(&mut g, q, &Params::new(), &Options::default()) {
+        Ok(_) => "no error".into(),
+        Err(e) => format!("{} {}", e.tck_type(), e.code().unwrap_or("-")),
+    }
+}
+
+macro_rules! yields {
+    ($name:ident, $q:expr, [$($row:expr),* $(,)?]) => {
+        #[test]
+        fn $name() {
+            let want: Vec<&str> = vec![$($row),*];
+            assert_eq!(rows($q), want, "{}", $q);
+        }
+    };
+}
+
+macro_rules! fails {
+    ($name:ident, $q:expr, $code:expr) => {
+        #[test]
+        fn $name() {
+            assert_eq!(error_code($q), $code, "{}", $q);
+        }
+    };
+}
+
+yields!(
+    by_id,
+    "MATCH (n {id: 'tomtor'}) RETURN n.name",
+    ["Tomtorskoye"]
+);
+yields!(by_name_is_exact, "MATCH (n {name: 'rostec'}) RETURN n", []);
+yields!(
+    by_name,
+    "MATCH (n {name: 'Rostec'}) RETURN n.country",
+    ["RU"]
+);
+yields!(
+    aliases_read_as_property,
+    "MATCH (n:Company {id: 'armz'}) RETURN n.aliases",
+    ["['ARMZ']"]
+);
+yields!(
+    owners_of_deposit,
+    "MATCH (o)-[r:OWNS]->(:Deposit {name: 'Tomtorskoye'}) RETURN o.name, r.share ORDER BY r.share DESC",
+    ["EAST Group | 100", "Rostec | 25"]
+);
+yields!(
+    left_arrow,
+    "MATCH (d:Deposit)<-[:OWNS]-(o) RETURN o ORDER BY o.name",
+    ["east", "rostec"]
+);
+yields!(
+    chain_of_two,
+    "MATCH (p:Person)-[:LEADS]->(c)-[:OWNS]->(d) RETURN p.name, c.name, d.name",
+    ["Vladimir Putin | Rostec | Tomtorskoye"]
+);
+yields!(
+    variable_length,
+    "MATCH (a {id: 'rosatom'})-[*1..3]-(b) RETURN b ORDER BY b.id",
+    ["armz", "armz", "rosatom", "rosatom"]
+);
+yields!(
+    undirected_both_ways,
+    "MATCH (a {id: 'armz'})-[r]-(b) RETURN type(r), b ORDER BY type(r)",
+    ["OWNS | rosatom", "PART_OF | rosatom"]
+);
+yields!(
+    relation_fields_read_as_properties,
+    "MATCH ()-[r:PART_OF]->() RETURN r.source, r.locator",
+    ["src | para 3"]
+);
+yields!(
+    dates_read_as_text,
+    "MATCH ({id: 'east'})-[r]->() RETURN r.since, r.until",
+    ["2019 | 2024-06"]
+);
+yields!(
+    as_of_keeps_relations_valid_then,
+    "AS OF 2020 MATCH (o)-[:OWNS]->(:Deposit) RETURN o",
+    ["east"]
+);
+yields!(
+    as_of_a_later_period,
+    "AS OF '2025-01' MATCH (o)-[:OWNS]->(:Deposit) RETURN o",
+    ["rostec"]
+);
+yields!(
+    valid_at_function,
+    "MATCH (o)-[r:OWNS]->(:Deposit) RETURN o.id, valid_at(r, '2024-07') ORDER BY o.id",
+    ["east | false", "rostec | true"]
+);
+yields!(
+    count_and_group,
+    "MATCH (n) RETURN labels(n)[0] AS l, count(*) AS c ORDER BY c DESC, l",
+    ["Company | 4", "Deposit | 1", "Person | 1"]
+);
+yields!(
+    count_on_nothing,
+    "MATCH (n:Nothing) RETURN count(n), collect(n), sum(n.x)",
+    ["0 | [] | 0"]
+);
+yields!(
+    optional_match_gives_nulls,
+    "MATCH (p:Person) OPTIONAL MATCH (p)-[:OWNS]->(x) RETURN p.name, x",
+    ["Vladimir Putin | null"]
+);
+yields!(
+    with_where_and_distinct,
+    "MATCH (c:Company) WITH c.country AS k WHERE k IS NOT NULL RETURN DISTINCT k",
+    ["RU"]
+);
+yields!(
+    unwind_and_arithmetic,
+    "UNWIND [1, 2, 3] AS x RETURN x * 2 + 0.5",
+    ["2.5", "4.5", "6.5"]
+);
+yields!(
+    null_logic,
+    "RETURN null AND false, null OR true, null = null, 1 IN [null, 1]",
+    ["false | true | null | true"]
+);
+yields!(
+    integer_division,
+    "RETURN 7 / 2, 7 % 3, 7.0 / 2, 2 ^ 3",
+    ["3 | 1 | 3.5 | 8.0"]
+);
+yields!(
+    strings,
+    "RETURN toUpper('ab'), substring('hello', 1, 3), split('a,b', ','), 'x' + 1",
+    ["AB | ell | ['a', 'b'] | x1"]
+);
+yields!(
+    list_ops,
+    "RETURN [1, 2, 3][-1], [1, 2, 3][1..], range(1, 7, 3), size([1, 2])",
+    ["3 | [2, 3] | [1, 4, 7] | 2"]
+);
+yields!(
+    comprehension,
+    "RETURN [x IN range(1, 5) WHERE x % 2 = 1 | x * x] AS odd",
+    ["[1, 9, 25]"]
+);
+yields!(
+    case_expression,
+    "UNWIND [1, 5] AS x RETURN CASE WHEN x > 2 THEN 'big' ELSE 'small' END",
+    ["small", "big"]
+);
+yields!(
+    named_path,
+    "MATCH p = (:Person)-[:LEADS]->()-[:OWNS]->() RETURN length(p), [n IN nodes(p) | n.id]",
+    ["2 | ['putin', 'rostec', 'tomtor']"]
+);
+yields!(
+    shortest_path,
+    "MATCH (a {id: 'putin'}), (b {id: 'tomtor'}) MATCH p = shortestPath((a)-[*]-(b)) RETURN length(p)",
+    ["2"]
+);
+yields!(
+    order_skip_limit,
+    "MATCH (n:Company) RETURN n.id ORDER BY n.id SKIP 1 LIMIT 2",
+    ["east", "rosatom"]
+);
+yields!(
+    create_then_read,
+    "CREATE (:Person {name: 'Trump', age: 78}); MATCH (p:Person) WHERE p.age > 70 RETURN p.name",
+    ["Trump"]
+);
+yields!(
+    merge_matches_or_creates,
+    "MERGE (a:Company {name: 'Rostec'}) ON MATCH SET a.seen = true RETURN a.seen; MERGE (b:Company {name: 'NFC'}) ON CREATE SET b.new = true RETURN b.new",
+    ["true"]
+);
+yields!(
+    set_and_remove,
+    "MATCH (n {id: 'tomtor'}) SET n.kind = 'rare earths', n:Big REMOVE n.reserves RETURN n.kind, n.reserves, labels(n)",
+    ["rare earths | null | ['Deposit', 'Big']"]
+);
+yields!(
+    detach_delete,
+    "MATCH (n {id: 'armz'}) DETACH DELETE n; MATCH (n) RETURN count(n)",
+    ["5"]
+);
+yields!(
+    explain_shows_the_anchor,
+    "EXPLAIN MATCH (n {id: 'x'})-->(m) RETURN m",
+    [
+        "1. Match",
+        "   Part 1",
+        "     Anchor (n {...}) by id index",
+        "     Expand (n {...})-[]->(m)",
+        "2. Return"
+    ]
+);
+
+fails!(
+    undefined_variable,
+    "RETURN x",
+    "SyntaxError UndefinedVariable"
+);
+fails!(
+    create_bound_with_label,
+    "MATCH (a) CREATE (a:X)",
+    "SyntaxError VariableAlreadyBound"
+);
+fails!(
+    node_used_as_relationship,
+    "MATCH (a)-[a]->() RETURN a",
+    "SyntaxError VariableTypeConflict"
+);
+fails!(
+    unwind_rebinds,
+    "UNWIND [1] AS x UNWIND [2] AS x RETURN x",
+    "SyntaxError VariableAlreadyBound"
+);
+fails!(
+    nested_aggregate,
+    "MATCH (a) RETURN count(count(*))",
+    "SyntaxError NestedAggregation"
+);
+fails!(
+    aggregate_in_where,
+    "MATCH (a) WHERE count(a) > 1 RETURN a",
+    "SyntaxError InvalidAggregation"
+);
+fails!(
+    unknown_function,
+    "RETURN nosuch(1)",
+    "SyntaxError UnknownFunction"
+);
+fails!(
+    integer_overflow,
+    "RETURN 9223372036854775807 + 1",
+    "ArgumentError NumberOutOfRange"
+);
+fails!(
+    string_times_number,
+    "RETURN 'a' * 2",
+    "TypeError InvalidArgumentType"
+);
+fails!(
+    delete_connected,
+    "MATCH (n {id: 'armz'}) DELETE n",
+    "ConstraintVerificationFailed DeleteConnectedNode"
+);
+fails!(
+    owners_not_yet,
+    "OWNERS OF 'Tomtorskoye'",
+    "SemanticError Unsupported"
+);
+fails!(
+    missing_parameter,
+    "RETURN $nope",
+    "SemanticError ParameterMissing"
+);
+
+#[test]
+fn a_failed_statement_leaves_the_graph_unchanged() {
+    let mut g = graph();
+    let before = g.entity_count();
+    let q = "CREATE (:X) WITH 1 AS one RETURN 'a' * one";
+    assert!(run_script(&mut g, q, &Params::new(), &Options::default()).is_err());
+    assert_eq!(g.entity_count(), before);
+}
+
+#[test]
+fn parameters_and_options() {
+    let mut g = graph();
+    let mut params = Params::new();
+    params.insert("id".into(), Value::Str("tomtor".into()));
+    let q = "MATCH (n {id: $id})<-[:OWNS]-(o) RETURN o.id";
+    let options = Options {
+        as_of: kg::graph::Date::parse("2020").ok(),
+        ..Options::default()
+    };
+    let r = run_script(&mut g, q, &params, &options).unwrap_or_else(|e| panic!("{}", e.render(q)));
+    assert_eq!(r[0].rows, vec![vec![Value::Str("east".into())]]);
+}
+
+#[test]
+fn runtime_errors_point_at_the_expression() {
+    let mut g = graph();
+    let q = "RETURN 1 + 'ж' * 2";
+    let e = run_script(&mut g, q, &Params::new(), &Options::default())
+        .err()
+        .map(|e| e.render(q));
+    assert_eq!(
+        e.as_deref(),
+        Some("error at line 1, column 12: `'ж' * 2`: cannot apply `*` to a string and an integer\n  RETURN 1 + 'ж' * 2\n             ^^^^^^^")
+    );
+}
