@@ -1006,7 +1006,18 @@ fn project(
                         let row: Vec<Value> = old.iter().chain(&r).cloned().collect();
                         truthy(&ev.eval(w, &Env::new(&both, &row))?)
                     }
-                    None => truthy(&ev.eval(w, &Env::new(&result.names, &r))?),
+                    None => {
+                        let subst: Vec<(&Expr, Value)> = cols
+                            .iter()
+                            .zip(&r)
+                            .filter_map(|((_, e, _), v)| e.map(|e| (e, v.clone())))
+                            .collect();
+                        let env = Env {
+                            subst: &subst,
+                            ..Env::new(&result.names, &r)
+                        };
+                        truthy(&ev.eval(w, &env)?)
+                    }
                 };
                 if keep {
                     result.rows.push(r);

@@ -97,13 +97,11 @@ pub fn check(q: &Query, text: &str) -> Result<(), QueryError> {
                 let new = projection(&w.projection, &scope, text, true)?;
                 if let Some(wh) = &w.where_ {
                     no_aggregate(wh, text)?;
-                    // WHERE also sees the variables before WITH, unless the
-                    // projection groups rows.
-                    let p = &w.projection;
+                    // WHERE also sees the variables before WITH (after
+                    // DISTINCT or grouping only inside expressions that
+                    // were projected; that is checked when evaluating).
                     let mut both = new.clone();
-                    if !p.distinct && !p.items.iter().any(|i| contains_aggregate(&i.expr)) {
-                        both.splice(0..0, scope.iter().cloned());
-                    }
+                    both.splice(0..0, scope.iter().cloned());
                     expr(wh, &both, text)?;
                 }
                 scope = new;
