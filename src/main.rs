@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             let _ = out.flush();
             match &e {
                 // Problem lists already start with the file they concern.
-                CliError::Load(_) => eprintln!("{e}"),
+                CliError::Load(_) | CliError::Failed(_) => eprintln!("{e}"),
                 _ => eprintln!("kg: {e}"),
             }
             ExitCode::from(e.exit_code())

@@ -294,3 +294,247 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+// ----- kg query ----------------------------------------------------------
+
+fn run_stdin(args: &[&str], stdin: &str) -> Run {
+    use std::io::Write;
+    let mut child = kg()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const OWNERS_GRAPH: &str = r#"{"kg": 1, "entities": [
+    {"id": "a", "labels": ["Person"], "name": "Ann, \"the\" owner"},
+    {"id": "b", "labels": ["Company"], "name": "B\tCo\nLtd"},
+    {"id": "c", "labels": ["Company"], "name": "=SUM(A1)"}
+  ], "relations": [
+    {"from": "a", "type": "OWNS", "to": "b", "props": {"share": 51}, "since": "2019"},
+    {"from": "b", "type": "OWNS", "to": "c", "props": {"share": 100}, "until": "2020-06"}
+  ]}"#;
+
+#[test]
+fn query_table_output_names_columns_as_written() {
+    let r = run(&["query", "MATCH (p:Person)-[r:CONTROLS]->(c) RETURN p.name, type(r), c.name AS controlled ORDER BY p.name"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "| p.name            | type(r)  | controlled |\n\
+         |-------------------|----------|------------|\n\
+         | Alexander Nesis   | CONTROLS | EAST Group |\n\
+         | Mikhail Prokhorov | CONTROLS | Intergeo   |\n\
+         (2 rows)\n"
+    );
+}
+
+#[test]
+fn query_json_has_node_relationship_and_path_shapes() {
+    let r = run(&[
+        "query",
+        "--format",
+        "json",
+        "MATCH p = (a {id: 'first-mining-company'})-[r:PART_OF]->(b) RETURN a, r, p",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let row = &v[0];
+    let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["a", "r", "p"], "columns in query order");
+    assert_eq!(row["a"]["id"], "first-mining-company");
+    assert_eq!(row["a"]["labels"], serde_json::json!(["Company"]));
+    assert_eq!(row["a"]["name"], "First Mining Company");
+    assert!(row["a"]["props"].is_object());
+    assert_eq!(row["r"]["type"], "PART_OF");
+    assert_eq!(row["r"]["from"], "first-mining-company");
+    assert_eq!(row["r"]["to"], "rosatom-nedra");
+    assert_eq!(row["r"]["since"], serde_json::Value::Null);
+    assert_eq!(row["r"]["locator"], "para 11");
+    assert_eq!(row["p"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(row["p"]["relationships"][0]["type"], "PART_OF");
+}
+
+#[test]
+fn query_jsonl_csv_and_tsv_follow_their_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = write_temp(dir.path(), "g.json", OWNERS_GRAPH);
+    let g = g.to_str().unwrap();
+    let q = "MATCH (o)-[r:OWNS]->(x) RETURN o.name AS owner, r.share AS share, x.name AS owned, r.until AS until ORDER BY share";
+    let r = run(&["-g", g, "--format", "jsonl", "query", q]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "{\"owner\":\"Ann, \\\"the\\\" owner\",\"share\":51,\"owned\":\"B\\tCo\\nLtd\",\"until\":null}\n\
+         {\"owner\":\"B\\tCo\\nLtd\",\"share\":100,\"owned\":\"=SUM(A1)\",\"until\":\"2020-06\"}\n"
+    );
+    let r = run(&["-g", g, "--format", "csv", "query", q]);
+    assert_eq!(
+        r.stdout,
+        "owner,share,owned,until\r\n\"Ann, \"\"the\"\" owner\",51,\"B\tCo\nLtd\",\r\n\"B\tCo\nLtd\",100,=SUM(A1),2020-06\r\n"
+    );
+    let r = run(&["-g", g, "--format", "tsv", "query", q]);
+    assert_eq!(
+        r.stdout,
+        "owner\tshare\towned\tuntil\nAnn, \"the\" owner\t51\tB\\tCo\\nLtd\t\nB\\tCo\\nLtd\t100\t=SUM(A1)\t2020-06\n"
+    );
+}
+
+#[test]
+fn query_reads_a_file_or_stdin_and_runs_every_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(
+        dir.path(),
+        "q.cypher",
+        "// two statements\nMATCH (n:Deposit) RETURN count(*) AS deposits;\n/* and */ MATCH (n:Person) RETURN count(*) AS people;\n",
+    );
+    let r = run(&["query", "-f", f.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "{\"deposits\":3}\n{\"people\":4}\n");
+    let r = run_stdin(&["query", "-", "--format", "csv"], "RETURN 1 + 1 AS two");
+    assert_eq!(r.stdout, "two\r\n2\r\n");
+    let r = run(&[
+        "query",
+        "MATCH (n:Deposit) RETURN count(*); RETURN 'x' AS y",
+    ]);
+    assert_eq!(
+        r.stdout,
+        "| count(*) |\n|----------|\n| 3        |\n(1 row)\n\n| y |\n|---|\n| x |\n(1 row)\n"
+    );
+}
+
+#[test]
+fn query_parameters_are_json_when_they_parse_and_strings_otherwise() {
+    let r = run(&[
+        "query",
+        "--format",
+        "jsonl",
+        "RETURN $name AS name, $n + 1 AS next, $list[1] AS second, $flag AS flag, $text AS text",
+        "-p",
+        "name=Rosatom Nedra",
+        "-p",
+        "n=41",
+        "-p",
+        "list=[1,2,3]",
+        "-p",
+        "flag=true",
+        "-p",
+        "text=\"quoted\"",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "{\"name\":\"Rosatom Nedra\",\"next\":42,\"second\":2,\"flag\":true,\"text\":\"quoted\"}\n"
+    );
+    let r = run(&[
+        "query",
+        "MATCH (n {name: $who}) RETURN n.id",
+        "-p",
+        "who=Rostec",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.stdout, "n.id\r\nrostec\r\n");
+}
+
+#[test]
+fn query_syntax_errors_show_the_line_and_a_caret() {
+    let r = run(&["query", "MATCH (n:Person {name: 'Путин'})\nRETURN n.name,"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    insta::assert_snapshot!("query_syntax_error", r.stderr);
+    let r = run(&["query", "MATCH (n:Person {name: 'Путин'}) RETURN m"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "error at line 1, column 41: variable `m` is not defined\n  MATCH (n:Person {name: 'Путин'}) RETURN m\n                                          ^\n"
+    );
+}
+
+#[test]
+fn query_errors_in_a_file_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_temp(dir.path(), "bad.cypher", "MATCH (n)\nRETURN n.name +\n");
+    let r = run(&["query", "-f", f.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "{}: syntax error at line 3, column 1",
+            f.display()
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn query_refuses_to_change_the_graph() {
+    let r = run(&[
+        "query",
+        "MATCH (n) RETURN count(n); MATCH (n {id: 'rostec'}) SET n.name = 'X'",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "the statement at line 1, column 28 changes the graph; kg does not save changes to graph files yet, so it runs read-only queries only\n"
+    );
+}
+
+#[test]
+fn query_usage_errors_exit_with_2() {
+    let r = run(&["query"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("kg query needs a query"), "{}", r.stderr);
+    let r = run(&["query", "RETURN 1", "-p", "novalue"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`novalue` is not NAME=VALUE"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--as-of", "2024-13", "query", "RETURN 1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("there is no month 13"), "{}", r.stderr);
+    let r = run(&["query", "-f", "no/such.cypher"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with("no/such.cypher: "), "{}", r.stderr);
+}
+
+#[test]
+fn query_as_of_keeps_only_relations_valid_then() {
+    let q = "MATCH (h)-[:CONTROLS]->(:Deposit {name: 'Ak-Sugsky'}) RETURN h.name ORDER BY h.name";
+    let r = run(&["--as-of", "2023", "--format", "csv", "query", q]);
+    assert_eq!(r.stdout, "h.name\r\nIntergeo\r\n");
+    let r = run(&["--as-of", "2025-01-01", "--format", "csv", "query", q]);
+    assert_eq!(r.stdout, "h.name\r\nPROMISING MINING PROJECTS JSC\r\n");
+    let r = run(&["--format", "csv", "query", q]);
+    assert_eq!(
+        r.stdout,
+        "h.name\r\nIntergeo\r\nPROMISING MINING PROJECTS JSC\r\n"
+    );
+}
+
+#[test]
+fn query_max_hops_bounds_unbounded_patterns() {
+    let q = "MATCH (p {id: 'mikhail-prokhorov'})-[*]->(x) RETURN count(DISTINCT x) AS n";
+    let r = run(&["--format", "csv", "query", q, "--max-hops", "1"]);
+    assert_eq!(r.stdout, "n\r\n1\r\n");
+    // Intergeo, Ak-Sugsky, Tuva, Molybdenum, Rhenium.
+    let r = run(&["--format", "csv", "query", q]);
+    assert_eq!(r.stdout, "n\r\n5\r\n");
+}

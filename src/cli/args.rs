@@ -4,6 +4,26 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::graph::Date;
+use crate::query::DEFAULT_MAX_HOPS;
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|e| e.to_string())
+}
+
+/// `NAME=VALUE`: the value is JSON when it parses as JSON, else a string.
+fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (name, value) = s.split_once('=').ok_or_else(|| {
+        format!("`{s}` is not NAME=VALUE (for example -p name=Rosatom or -p limit=5)")
+    })?;
+    let name = name.trim().trim_start_matches('$');
+    if name.is_empty() {
+        return Err(format!("`{s}` has no parameter name before `=`"));
+    }
+    let json = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::from(value));
+    Ok((name.to_string(), json))
+}
+
 /// kg: build, check and query knowledge graphs of who owns, controls,
 /// signed with or revoked what.
 #[derive(Debug, Parser)]
@@ -17,6 +37,11 @@ pub struct Args {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// Only relations valid at some time during DATE take part
+    /// (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
 
     /// What to do.
     #[command(subcommand)]
@@ -55,5 +80,24 @@ pub enum Command {
     Show {
         /// An id, name or alias (case does not matter).
         name: String,
+    },
+    /// Run openCypher queries: statements separated by `;`, each printed
+    /// as one result set.
+    Query {
+        /// The query text, or `-` to read it from standard input.
+        #[arg(value_name = "QUERY", conflicts_with = "file")]
+        text: Option<String>,
+        /// Read the query text from FILE.
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// A parameter, used as `$NAME` in the query; VALUE is read as JSON
+        /// when it parses as JSON (5, true, [1,2], {"a":1}, "text"), else
+        /// taken as a string.
+        #[arg(short = 'p', long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+        params: Vec<(String, serde_json::Value)>,
+        /// The upper bound of variable-length patterns written without one
+        /// (`*`, `*2..`).
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_HOPS)]
+        max_hops: u32,
     },
 }

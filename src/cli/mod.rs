@@ -3,6 +3,7 @@
 
 pub mod args;
 mod check;
+mod query;
 mod show;
 mod stats;
 
@@ -31,6 +32,9 @@ pub enum CliError {
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+    /// A query or another step failed; the message says where and why.
+    #[error("{0}")]
+    Failed(String),
     /// Writing the output failed.
     #[error("{0}")]
     Io(#[from] io::Error),
@@ -82,6 +86,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             let graph = load_graph(args)?;
             show::run(&graph, name, args.format, out)
         }
+        Command::Query {
+            text,
+            file,
+            params,
+            max_hops,
+        } => query::run(args, text, file, params, *max_hops, out),
     }
 }
 

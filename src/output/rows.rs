@@ -14,7 +14,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value as Json};
 
-use super::json::{node_json, prop_json, relationship_json};
+use super::json::{node_json, relationship_json};
 use super::table;
 use crate::graph::{Graph, PropRef};
 use crate::query::{QueryResult, Value};
@@ -62,11 +62,8 @@ fn quoted(s: &str) -> String {
     Json::from(s).to_string()
 }
 
-fn prop_text(p: PropRef<'_>) -> String {
-    match p {
-        PropRef::Str(s) => quoted(s),
-        other => prop_json(other).to_string(),
-    }
+fn prop_text(graph: &Graph, p: PropRef<'_>) -> String {
+    nested_text(graph, &Value::from_prop(p))
 }
 
 /// A node as Cypher-like text: `(:Company {id: "rosatom", name: "Rosatom"})`.
@@ -89,7 +86,7 @@ pub fn node_text(graph: &Graph, n: crate::graph::NodeIndex) -> String {
             if i > 0 {
                 s.push_str(", ");
             }
-            let _ = write!(s, "{k}: {}", prop_text(*v));
+            let _ = write!(s, "{k}: {}", prop_text(graph, *v));
         }
         s.push('}');
     }
@@ -110,7 +107,7 @@ pub fn relationship_text(graph: &Graph, e: crate::graph::EdgeIndex) -> String {
             if i > 0 {
                 s.push_str(", ");
             }
-            let _ = write!(s, "{k}: {}", prop_text(*v));
+            let _ = write!(s, "{k}: {}", prop_text(graph, *v));
         }
         s.push('}');
     }

@@ -1,0 +1,44 @@
+//! The example queries in `queries/`: each `NAME.cypher` runs through
+//! `kg query -f` on the built-in graph and must print exactly `NAME.out`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+
+#[test]
+fn every_example_query_prints_its_expected_output() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cypher"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "only {} example queries", files.len());
+    let mut failures = Vec::new();
+    for file in &files {
+        let expected = std::fs::read_to_string(file.with_extension("out"))
+            .unwrap_or_else(|_| panic!("{} has no .out file", file.display()));
+        let out = Command::cargo_bin("kg")
+            .unwrap()
+            .current_dir(&root)
+            .env_remove("KG_GRAPH")
+            .args(["query", "-f"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || stdout != expected {
+            failures.push(format!(
+                "{}: exit {:?}\n--- expected\n{expected}--- got\n{stdout}{}",
+                file.display(),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
