@@ -18,13 +18,6 @@ use serde_json::{Map, Value};
 const GRAPH: &str = "graphs/rare-earths-2025.json";
 const ARTICLE: &str = "000_e49c6ca6d34a2019.txt";
 
-const TOP_KEYS: &[&str] = &["kg", "name", "sources", "entities", "relations"];
-const SOURCE_KEYS: &[&str] = &["id", "url", "title", "published"];
-const ENTITY_KEYS: &[&str] = &["id", "labels", "name", "aliases", "props"];
-const RELATION_KEYS: &[&str] = &[
-    "from", "type", "to", "props", "since", "until", "source", "locator", "note", "quote",
-];
-
 /// Names the user and the brief require, each matched exactly (ignoring
 /// case) against some entity's name or alias.
 const REQUIRED_NAMES: &[&str] = &[
@@ -178,89 +171,13 @@ fn paragraph_number(locator: &str) -> Option<usize> {
 }
 
 // ---------------------------------------------------------------------------
-// Canonical layout: one record per line, keys in the documented order.
-
-fn write_value(v: &Value, out: &mut String) {
-    match v {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_value(item, out);
-            }
-            out.push(']');
-        }
-        // Maps nested in records (props) are written with sorted keys;
-        // serde_json's map without `preserve_order` is already sorted.
-        Value::Object(map) => {
-            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-            write_object(map, &keys, out);
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-fn write_object(map: &Map<String, Value>, order: &[&str], out: &mut String) {
-    out.push('{');
-    let mut first = true;
-    for key in order {
-        if let Some(v) = map.get(*key) {
-            if !first {
-                out.push_str(", ");
-            }
-            first = false;
-            out.push_str(&Value::from(*key).to_string());
-            out.push_str(": ");
-            write_value(v, out);
-        }
-    }
-    out.push('}');
-}
-
-fn assert_known_keys(record: &Value, known: &[&str]) {
-    for key in obj(record).keys() {
-        assert!(
-            known.contains(&key.as_str()),
-            "{GRAPH}: unknown key {key:?} in {record}"
-        );
-    }
-}
-
-fn canonical(g: &Value) -> String {
-    assert_known_keys(g, TOP_KEYS);
-    let mut out = String::from("{\n");
-    out.push_str(&format!("  \"kg\": {},\n", g["kg"]));
-    out.push_str(&format!("  \"name\": {},\n", g["name"]));
-    let sections = [
-        ("sources", SOURCE_KEYS),
-        ("entities", ENTITY_KEYS),
-        ("relations", RELATION_KEYS),
-    ];
-    for (n, (section, order)) in sections.iter().enumerate() {
-        out.push_str(&format!("  \"{section}\": [\n"));
-        let items = records(g, section);
-        for (i, item) in items.iter().enumerate() {
-            assert_known_keys(item, order);
-            out.push_str("    ");
-            write_object(obj(item), order, &mut out);
-            out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-        }
-        out.push_str(if n + 1 < sections.len() {
-            "  ],\n"
-        } else {
-            "  ]\n"
-        });
-    }
-    out.push_str("}\n");
-    out
-}
+// Canonical layout: the file is exactly what kg itself writes for it.
 
 #[test]
 fn graph_file_is_in_canonical_layout() {
     let text = graph_text();
-    let expected = canonical(&graph());
+    let graph = kg::graph::load_str(GRAPH, &text).unwrap_or_else(|e| panic!("{e}"));
+    let expected = kg::graph::to_file_text(&graph).unwrap();
     if text != expected {
         let (line, (got, want)) = text
             .lines()
@@ -581,18 +498,4 @@ fn mentions_matches_whole_words_ignoring_case() {
     assert!(mentions("www.kommersant.ru/doc/1", "kommersant.ru"));
     assert!(!mentions("Russia has", "US"));
     assert!(!mentions("at least", "EAST"));
-}
-
-#[test]
-fn canonical_writer_follows_the_documented_key_order() {
-    let record: Value = serde_json::from_str(
-        r#"{"note": "n", "to": "b", "props": {"z": [1, 2.5], "a": "é"}, "from": "a", "type": "OWNS"}"#,
-    )
-    .unwrap();
-    let mut out = String::new();
-    write_object(obj(&record), RELATION_KEYS, &mut out);
-    assert_eq!(
-        out,
-        r#"{"from": "a", "type": "OWNS", "to": "b", "props": {"a": "é", "z": [1, 2.5]}, "note": "n"}"#
-    );
 }
