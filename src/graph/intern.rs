@@ -2,7 +2,7 @@
 //! millions of times in a large graph, so each is stored once and referred
 //! to by a small number.
 
-use std::collections::HashMap;
+use super::FastMap;
 
 /// A handle to an interned string. Only meaningful with the [`Interner`]
 /// that made it.
@@ -19,7 +19,7 @@ impl Sym {
 /// A table of strings, each stored once.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
+    map: FastMap<Box<str>, Sym>,
     names: Vec<Box<str>>,
 }
 

@@ -7,7 +7,7 @@
 //! collected and reported at once, each with the file and the record it
 //! concerns.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -17,6 +17,7 @@ use super::date::Date;
 use super::json::{Json, Key};
 use super::model::{Entity, Graph, Provenance, Relation, Source, ENTITY_FIELDS};
 use super::value::{PropValue, Props};
+use super::FastMap;
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: i64 = 1;
@@ -133,45 +134,48 @@ pub struct RawSource {
     pub source: Source,
 }
 
+/// Text from a file: borrowed where it had no escapes.
+pub type Text<'a> = Cow<'a, str>;
+
 /// An entity as written in a file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawEntity {
+pub struct RawEntity<'a> {
     /// Position in the file's `entities`.
     pub index: usize,
     /// `id`
-    pub id: String,
+    pub id: Text<'a>,
     /// `labels`
-    pub labels: Vec<String>,
+    pub labels: Vec<Text<'a>>,
     /// `name`
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// `aliases`
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text<'a>>,
     /// `props`, in the order written.
-    pub props: Vec<(String, PropValue)>,
+    pub props: Vec<(Text<'a>, PropValue)>,
 }
 
 /// A relation as written in a file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawRelation {
+pub struct RawRelation<'a> {
     /// Position in the file's `relations`.
     pub index: usize,
     /// `from`
-    pub from: String,
+    pub from: Text<'a>,
     /// `type`
-    pub ty: String,
+    pub ty: Text<'a>,
     /// `to`
-    pub to: String,
+    pub to: Text<'a>,
     /// `props`, in the order written.
-    pub props: Vec<(String, PropValue)>,
+    pub props: Vec<(Text<'a>, PropValue)>,
     /// `since`
     pub since: Option<Date>,
     /// `until`
     pub until: Option<Date>,
     /// `source`, `locator`, `note`, `quote`.
-    pub provenance: Provenance,
+    pub provenance: [Option<Text<'a>>; 4],
 }
 
-impl RawRelation {
+impl RawRelation<'_> {
     fn summary(&self) -> String {
         format!("{} -{}-> {}", self.from, self.ty, self.to)
     }
@@ -187,7 +191,7 @@ impl RawRelation {
 /// One parsed graph file: its records and the problems found in them so
 /// far.
 #[derive(Debug, Clone, Default)]
-pub struct GraphFile {
+pub struct GraphFile<'a> {
     /// The file's name as given (for messages).
     pub file: String,
     /// `name`
@@ -195,9 +199,9 @@ pub struct GraphFile {
     /// `sources`
     pub sources: Vec<RawSource>,
     /// `entities`
-    pub entities: Vec<RawEntity>,
+    pub entities: Vec<RawEntity<'a>>,
     /// `relations`
-    pub relations: Vec<RawRelation>,
+    pub relations: Vec<RawRelation<'a>>,
     /// Problems found while reading the records.
     pub problems: Vec<Problem>,
 }
@@ -244,7 +248,7 @@ fn unknown_key(key: &str, known: &[&str]) -> String {
 
 /// Parses one file's text. Only a JSON syntax error is an `Err`; every
 /// other problem is recorded in the returned file's `problems`.
-pub fn parse_file(file: &str, text: &str) -> Result<GraphFile, LoadError> {
+pub fn parse_file<'a>(file: &str, text: &'a str) -> Result<GraphFile<'a>, LoadError> {
     let mut out = GraphFile {
         file: file.to_string(),
         ..GraphFile::default()
@@ -269,18 +273,18 @@ pub fn parse_file(file: &str, text: &str) -> Result<GraphFile, LoadError> {
     }
 }
 
-struct FileSeed<'a> {
-    out: &'a mut GraphFile,
+struct FileSeed<'a, 'de> {
+    out: &'a mut GraphFile<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
+impl<'de> DeserializeSeed<'de> for FileSeed<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for FileSeed<'_> {
+impl<'de> Visitor<'de> for FileSeed<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -350,19 +354,19 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     }
 }
 
-struct RecordsSeed<'a> {
-    out: &'a mut GraphFile,
+struct RecordsSeed<'a, 'de> {
+    out: &'a mut GraphFile<'de>,
     kind: String,
 }
 
-impl<'de> DeserializeSeed<'de> for RecordsSeed<'_> {
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for RecordsSeed<'_> {
+impl<'de> Visitor<'de> for RecordsSeed<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -383,19 +387,30 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
     }
 }
 
-/// Collects the problems of one record.
-struct Record<'a> {
-    out: &'a mut GraphFile,
-    place: Place,
+/// Collects the problems of one record; they are filed under the record's
+/// place once its id (or ends and type) are known.
+#[derive(Default)]
+struct Record {
+    messages: Vec<String>,
 }
 
-impl Record<'_> {
+impl Record {
     fn problem(&mut self, message: impl Into<String>) {
-        self.out.problems.push(Problem {
-            file: self.out.file.clone(),
-            place: self.place.clone(),
-            message: message.into(),
-        });
+        self.messages.push(message.into());
+    }
+
+    fn file_under(self, out: &mut GraphFile, place: impl FnOnce() -> Place) {
+        if self.messages.is_empty() {
+            return;
+        }
+        let place = place();
+        for message in self.messages {
+            out.problems.push(Problem {
+                file: out.file.clone(),
+                place: place.clone(),
+                message,
+            });
+        }
     }
 
     /// The record's fields, or `None` (with a problem) when it is not an
@@ -405,27 +420,27 @@ impl Record<'_> {
         json: Json<'de>,
         known: &[&str],
         what: &str,
-    ) -> Option<Vec<(String, Json<'de>)>> {
+    ) -> Option<Vec<(Text<'de>, Json<'de>)>> {
         let Json::Object(pairs) = json else {
             self.problem(format!("{what} must be a JSON object, not {}", json.kind()));
             return None;
         };
-        let mut out: Vec<(String, Json)> = Vec::with_capacity(pairs.len());
+        let mut out: Vec<(Text<'de>, Json<'de>)> = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
             if out.iter().any(|(seen, _)| *seen == k) {
                 self.problem(format!("duplicate key `{k}`"));
             } else if !known.contains(&&*k) {
                 self.problem(unknown_key(&k, known));
             } else {
-                out.push((k.into_owned(), v));
+                out.push((k, v));
             }
         }
         Some(out)
     }
 
-    fn string(&mut self, key: &str, v: Json) -> Option<String> {
+    fn string<'de>(&mut self, key: &str, v: Json<'de>) -> Option<Text<'de>> {
         match v {
-            Json::Str(s) => Some(s.into_owned()),
+            Json::Str(s) => Some(s),
             other => {
                 self.problem(format!("`{key}` must be a string, not {}", other.kind()));
                 None
@@ -433,7 +448,7 @@ impl Record<'_> {
         }
     }
 
-    fn non_empty_string(&mut self, key: &str, v: Json) -> Option<String> {
+    fn non_empty_string<'de>(&mut self, key: &str, v: Json<'de>) -> Option<Text<'de>> {
         let s = self.string(key, v)?;
         if s.trim().is_empty() {
             self.problem(format!("`{key}` must not be empty"));
@@ -442,7 +457,7 @@ impl Record<'_> {
         Some(s)
     }
 
-    fn strings(&mut self, key: &str, v: Json) -> Vec<String> {
+    fn strings<'de>(&mut self, key: &str, v: Json<'de>) -> Vec<Text<'de>> {
         match v {
             Json::Array(items) => items
                 .into_iter()
@@ -478,19 +493,19 @@ impl Record<'_> {
         }
     }
 
-    fn props(&mut self, v: Json) -> Vec<(String, PropValue)> {
+    fn props<'de>(&mut self, v: Json<'de>) -> Vec<(Text<'de>, PropValue)> {
         let Json::Object(pairs) = v else {
             self.problem(format!("`props` must be an object, not {}", v.kind()));
             return Vec::new();
         };
-        let mut out: Vec<(String, PropValue)> = Vec::with_capacity(pairs.len());
+        let mut out: Vec<(Text<'de>, PropValue)> = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
             if out.iter().any(|(seen, _)| *seen == k) {
                 self.problem(format!("duplicate key `{k}` in `props`"));
                 continue;
             }
             if let Some(value) = self.prop_value(&k, v, false) {
-                out.push((k.into_owned(), value));
+                out.push((k, value));
             }
         }
         out
@@ -537,15 +552,17 @@ impl Record<'_> {
     }
 }
 
-fn take<'de>(fields: &mut Vec<(String, Json<'de>)>, key: &str) -> Option<Json<'de>> {
+fn take<'de>(fields: &mut Vec<(Text<'de>, Json<'de>)>, key: &str) -> Option<Json<'de>> {
     let at = fields.iter().position(|(k, _)| k == key)?;
     Some(fields.swap_remove(at).1)
 }
 
-fn peek_id(json: &Json, key: &str) -> Option<String> {
+/// The string under `key` of an object, for naming a record that is
+/// otherwise broken (cheap: borrowed text is not copied).
+fn peek<'de>(json: &Json<'de>, key: &str) -> Option<Text<'de>> {
     match json {
         Json::Object(pairs) => pairs.iter().find_map(|(k, v)| match v {
-            Json::Str(s) if k == key => Some(s.to_string()),
+            Json::Str(s) if k == key => Some(s.clone()),
             _ => None,
         }),
         _ => None,
@@ -553,14 +570,20 @@ fn peek_id(json: &Json, key: &str) -> Option<String> {
 }
 
 fn read_source(out: &mut GraphFile, index: usize, json: Json) {
-    let id = peek_id(&json, "id");
-    let mut r = Record {
-        out,
-        place: Place::Source { index, id },
-    };
-    let Some(mut f) = r.fields(json, &SOURCE_KEYS, "a source") else {
-        return;
-    };
+    let mut r = Record::default();
+    let peeked = peek(&json, "id");
+    let source = read_source_fields(&mut r, json);
+    r.file_under(out, || Place::Source {
+        index,
+        id: peeked.map(Text::into_owned),
+    });
+    if let Some(source) = source {
+        out.sources.push(RawSource { index, source });
+    }
+}
+
+fn read_source_fields(r: &mut Record, json: Json) -> Option<Source> {
+    let mut f = r.fields(json, &SOURCE_KEYS, "a source")?;
     let id = match take(&mut f, "id") {
         Some(v) => r.non_empty_string("id", v),
         None => {
@@ -568,31 +591,40 @@ fn read_source(out: &mut GraphFile, index: usize, json: Json) {
             None
         }
     };
-    let url = take(&mut f, "url").and_then(|v| r.string("url", v));
-    let title = take(&mut f, "title").and_then(|v| r.string("title", v));
+    let url = take(&mut f, "url")
+        .and_then(|v| r.string("url", v))
+        .map(String::from);
+    let title = take(&mut f, "title")
+        .and_then(|v| r.string("title", v))
+        .map(String::from);
     let published = take(&mut f, "published").and_then(|v| r.date("published", v));
-    if let Some(id) = id {
-        r.out.sources.push(RawSource {
-            index,
-            source: Source {
-                id,
-                url,
-                title,
-                published,
-            },
-        });
+    Some(Source {
+        id: id?.into_owned(),
+        url,
+        title,
+        published,
+    })
+}
+
+fn read_entity<'de>(out: &mut GraphFile<'de>, index: usize, json: Json<'de>) {
+    let mut r = Record::default();
+    let peeked = peek(&json, "id");
+    let entity = read_entity_fields(&mut r, index, json);
+    r.file_under(out, || Place::Entity {
+        index,
+        id: peeked.map(Text::into_owned),
+    });
+    if let Some(entity) = entity {
+        out.entities.push(entity);
     }
 }
 
-fn read_entity(out: &mut GraphFile, index: usize, json: Json) {
-    let id = peek_id(&json, "id");
-    let mut r = Record {
-        out,
-        place: Place::Entity { index, id },
-    };
-    let Some(mut f) = r.fields(json, &ENTITY_KEYS, "an entity") else {
-        return;
-    };
+fn read_entity_fields<'de>(
+    r: &mut Record,
+    index: usize,
+    json: Json<'de>,
+) -> Option<RawEntity<'de>> {
+    let mut f = r.fields(json, &ENTITY_KEYS, "an entity")?;
     let id = match take(&mut f, "id") {
         Some(v) => r.non_empty_string("id", v),
         None => {
@@ -601,15 +633,19 @@ fn read_entity(out: &mut GraphFile, index: usize, json: Json) {
         }
     };
     let labels = match take(&mut f, "labels") {
-        Some(v) => r.strings("labels", v),
+        Some(v) => {
+            let before = r.messages.len();
+            let labels = r.strings("labels", v);
+            if labels.is_empty() && r.messages.len() == before {
+                r.problem("`labels` must hold at least one label, e.g. [\"Company\"]");
+            }
+            labels
+        }
         None => {
             r.problem("missing required key `labels` (one or more labels, e.g. [\"Company\"])");
             Vec::new()
         }
     };
-    if labels.is_empty() && r.out.problems.last().is_none_or(|p| p.place != r.place) {
-        r.problem("`labels` must hold at least one label, e.g. [\"Company\"]");
-    }
     for l in &labels {
         if !is_identifier(l) {
             r.problem(format!(
@@ -621,38 +657,44 @@ fn read_entity(out: &mut GraphFile, index: usize, json: Json) {
     let aliases = take(&mut f, "aliases").map_or_else(Vec::new, |v| r.strings("aliases", v));
     let props = take(&mut f, "props").map_or_else(Vec::new, |v| r.props(v));
     for (k, _) in &props {
-        if ENTITY_FIELDS.contains(&k.as_str()) {
+        if ENTITY_FIELDS.contains(&&**k) {
             r.problem(format!(
                 "`props.{k}`: `{k}` is a field of the entity itself; move it out of `props`"
             ));
         }
     }
-    if let Some(id) = id {
-        r.out.entities.push(RawEntity {
+    Some(RawEntity {
+        index,
+        id: id?,
+        labels,
+        name,
+        aliases,
+        props,
+    })
+}
+
+fn read_relation<'de>(out: &mut GraphFile<'de>, index: usize, json: Json<'de>) {
+    let mut r = Record::default();
+    let ends = [peek(&json, "from"), peek(&json, "type"), peek(&json, "to")];
+    let relation = read_relation_fields(&mut r, index, json);
+    r.file_under(out, || {
+        let [from, ty, to] = ends.map(|x| x.unwrap_or(Cow::Borrowed("?")));
+        Place::Relation {
             index,
-            id,
-            labels,
-            name,
-            aliases,
-            props,
-        });
+            summary: format!("{from} -{ty}-> {to}"),
+        }
+    });
+    if let Some(relation) = relation {
+        out.relations.push(relation);
     }
 }
 
-fn read_relation(out: &mut GraphFile, index: usize, json: Json) {
-    let summary = format!(
-        "{} -{}-> {}",
-        peek_id(&json, "from").unwrap_or_else(|| "?".into()),
-        peek_id(&json, "type").unwrap_or_else(|| "?".into()),
-        peek_id(&json, "to").unwrap_or_else(|| "?".into())
-    );
-    let mut r = Record {
-        out,
-        place: Place::Relation { index, summary },
-    };
-    let Some(mut f) = r.fields(json, &RELATION_KEYS, "a relation") else {
-        return;
-    };
+fn read_relation_fields<'de>(
+    r: &mut Record,
+    index: usize,
+    json: Json<'de>,
+) -> Option<RawRelation<'de>> {
+    let mut f = r.fields(json, &RELATION_KEYS, "a relation")?;
     let mut required = |r: &mut Record, key: &str| match take(&mut f, key) {
         Some(v) => r.non_empty_string(key, v),
         None => {
@@ -660,9 +702,9 @@ fn read_relation(out: &mut GraphFile, index: usize, json: Json) {
             None
         }
     };
-    let from = required(&mut r, "from");
-    let ty = required(&mut r, "type");
-    let to = required(&mut r, "to");
+    let from = required(r, "from");
+    let ty = required(r, "type");
+    let to = required(r, "to");
     if let Some(t) = &ty {
         if !is_identifier(t) {
             r.problem(format!(
@@ -689,52 +731,51 @@ fn read_relation(out: &mut GraphFile, index: usize, json: Json) {
             r.problem(format!("`since` {s} is after `until` {u}"));
         }
     }
-    let mut text = |r: &mut Record, key: &str| {
-        take(&mut f, key)
-            .and_then(|v| r.string(key, v))
-            .map(Box::from)
-    };
-    let provenance = Provenance {
-        source: text(&mut r, "source"),
-        locator: text(&mut r, "locator"),
-        note: text(&mut r, "note"),
-        quote: text(&mut r, "quote"),
-    };
-    if let (Some(from), Some(ty), Some(to)) = (from, ty, to) {
-        r.out.relations.push(RawRelation {
-            index,
-            from,
-            ty,
-            to,
-            props,
-            since,
-            until,
-            provenance,
-        });
-    }
+    let mut text = |r: &mut Record, key: &str| take(&mut f, key).and_then(|v| r.string(key, v));
+    let provenance = [
+        text(r, "source"),
+        text(r, "locator"),
+        text(r, "note"),
+        text(r, "quote"),
+    ];
+    Some(RawRelation {
+        index,
+        from: from?,
+        ty: ty?,
+        to: to?,
+        props,
+        since,
+        until,
+        provenance,
+    })
 }
 
-/// Reads and parses one file from disk.
-pub fn read_file(path: &Path) -> Result<GraphFile, LoadError> {
+/// Reads one file from disk as text: invalid UTF-8 is an error with its
+/// position; a byte-order mark is dropped.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| LoadError::Io {
         file: file.clone(),
         error,
     })?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t,
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
         Err(e) => {
-            let (line, column) = line_col_bytes(&bytes, e.valid_up_to());
-            return Err(LoadError::Syntax {
+            let offset = e.utf8_error().valid_up_to();
+            let (line, column) = line_col_bytes(e.as_bytes(), offset);
+            Err(LoadError::Syntax {
                 file,
                 line,
                 column,
-                message: format!("invalid UTF-8 at byte offset {}", e.valid_up_to()),
-            });
+                message: format!("invalid UTF-8 at byte offset {offset}"),
+            })
         }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    parse_file(&file, text)
+    }
 }
 
 fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
@@ -753,9 +794,13 @@ fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Loads graph files from disk into one graph.
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Graph, LoadError> {
-    let files = paths
+    let texts = paths
         .iter()
-        .map(|p| read_file(p.as_ref()))
+        .map(|p| read_text(p.as_ref()).map(|t| (p.as_ref().display().to_string(), t)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let files = texts
+        .iter()
+        .map(|(name, text)| parse_file(name, text))
         .collect::<Result<Vec<_>, _>>()?;
     build(files)
 }
@@ -774,24 +819,26 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     let entity_total: usize = files.iter().map(|f| f.entities.len()).sum();
     let relation_total: usize = files.iter().map(|f| f.relations.len()).sum();
+    let several = files.len() > 1;
     let mut graph = Graph::with_capacity(entity_total, relation_total);
-    if let [only] = files.as_slice() {
-        graph.name = only.name.clone();
-    } else {
-        graph.name = files.iter().find_map(|f| f.name.clone());
-    }
+    graph.name = files.iter().find_map(|f| f.name.clone());
+    let names: Vec<String> = files.iter().map(|f| f.file.clone()).collect();
+    let file_name = |fi: usize| names.get(fi).map_or("", |n| n.as_str());
 
     // Sources: id -> (file, index) of the first definition.
-    let mut source_at: HashMap<String, (usize, usize)> = HashMap::new();
-    for (fi, f) in files.iter().enumerate() {
-        problems.extend(f.problems.iter().cloned());
-        for s in &f.sources {
+    let mut source_at: FastMap<String, (usize, usize)> = FastMap::default();
+    // For each entity index, the (file, record index) it was read from.
+    let mut origin: Vec<(usize, usize)> = Vec::with_capacity(entity_total);
+    // Relations still to add, with the file they came from.
+    let mut pending: Vec<(usize, RawRelation)> = Vec::with_capacity(relation_total);
+
+    for (fi, f) in files.into_iter().enumerate() {
+        problems.extend(f.problems);
+        for s in f.sources {
             match source_at.get(&s.source.id) {
                 Some(&(pf, pi)) => {
-                    let first = files
-                        .get(pf)
-                        .and_then(|g| g.sources.iter().find(|x| x.index == pi));
-                    if first.is_some_and(|x| x.source != s.source) || pf == fi {
+                    let same = graph.source(&s.source.id) == Some(&s.source);
+                    if pf == fi || !same {
                         problems.push(Problem {
                             file: f.file.clone(),
                             place: Place::Source {
@@ -801,7 +848,7 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
                             message: format!(
                                 "duplicate source id {:?} (first in {} at sources[{pi}]){}",
                                 s.source.id,
-                                files.get(pf).map_or("", |g| g.file.as_str()),
+                                file_name(pf),
                                 if pf == fi {
                                     ""
                                 } else {
@@ -813,138 +860,156 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
                 }
                 None => {
                     source_at.insert(s.source.id.clone(), (fi, s.index));
-                    graph.add_source(s.source.clone());
+                    graph.add_source(s.source);
                 }
             }
         }
-    }
 
-    // Entities.
-    let mut entity_at: HashMap<&str, (usize, usize)> = HashMap::with_capacity(entity_total);
-    for (fi, f) in files.iter().enumerate() {
-        for (pos, e) in f.entities.iter().enumerate() {
-            if let Some(&(pf, ppos)) = entity_at.get(e.id.as_str()) {
-                let first = files.get(pf).and_then(|g| g.entities.get(ppos));
-                let same = first.is_some_and(|x| same_entity(x, e));
+        for e in f.entities {
+            let index = e.index;
+            let entity = Entity {
+                id: Some(Box::from(&*e.id)),
+                labels: e.labels.iter().map(|l| graph.intern(l)).collect(),
+                name: e.name.as_deref().map(Box::from),
+                aliases: e.aliases.iter().map(|a| Box::from(&**a)).collect(),
+                props: {
+                    let mut props = Props::new();
+                    for (k, v) in e.props {
+                        let k = graph.intern(&k);
+                        props.insert(k, v);
+                    }
+                    props
+                },
+            };
+            if let Some(existing) = graph.by_id(&e.id) {
+                let (pf, pi) = origin.get(existing.index()).copied().unwrap_or((fi, 0));
+                let same = graph
+                    .entity(existing)
+                    .is_some_and(|x| same_entity(&graph, x, &entity));
                 if pf == fi || !same {
-                    let first_index = first.map_or(0, |x| x.index);
                     problems.push(Problem {
                         file: f.file.clone(),
                         place: Place::Entity {
-                            index: e.index,
-                            id: Some(e.id.clone()),
+                            index,
+                            id: Some(e.id.to_string()),
                         },
                         message: if pf == fi {
-                            format!("duplicate id {:?} (first at entities[{first_index}])", e.id)
+                            format!("duplicate id {:?} (first at entities[{pi}])", e.id)
                         } else {
                             format!(
-                                "id {:?} is also in {} (entities[{first_index}]) with different fields; the same id in two files must say the same thing",
+                                "id {:?} is also in {} (entities[{pi}]) with different fields; the same id in two files must say the same thing",
                                 e.id,
-                                files.get(pf).map_or("", |g| g.file.as_str())
+                                file_name(pf)
                             )
                         },
                     });
                 }
                 continue;
             }
-            entity_at.insert(&e.id, (fi, pos));
-            let labels = e.labels.iter().map(|l| graph.intern(l)).collect();
-            let mut props = Props::new();
-            for (k, v) in &e.props {
-                let k = graph.intern(k);
-                props.insert(k, v.clone());
-            }
-            let entity = Entity {
-                id: Some(e.id.as_str().into()),
-                labels,
-                name: e.name.as_deref().map(Box::from),
-                aliases: e.aliases.iter().map(|a| Box::from(a.as_str())).collect(),
-                props,
-            };
-            if let Err(err) = graph.add_entity(entity) {
-                problems.push(Problem {
+            match graph.add_entity(entity) {
+                Ok(n) => {
+                    if origin.len() <= n.index() {
+                        origin.resize(n.index() + 1, (fi, 0));
+                    }
+                    if let Some(o) = origin.get_mut(n.index()) {
+                        *o = (fi, index);
+                    }
+                }
+                Err(err) => problems.push(Problem {
                     file: f.file.clone(),
                     place: Place::Entity {
-                        index: e.index,
-                        id: Some(e.id.clone()),
+                        index,
+                        id: Some(e.id.to_string()),
                     },
                     message: err.to_string(),
+                }),
+            }
+        }
+        pending.extend(f.relations.into_iter().map(|r| (fi, r)));
+    }
+
+    // Relations, once every entity is known. Across several files, a
+    // relation written identically twice is kept once; within one file,
+    // repeats are separate relations.
+    let mut seen_relations: FastMap<RawRelationKey, usize> = FastMap::default();
+    for (fi, r) in pending {
+        if several {
+            let key = RawRelationKey::of(&r);
+            match seen_relations.get(&key) {
+                Some(&pf) if pf != fi => continue,
+                _ => {
+                    seen_relations.insert(key, fi);
+                }
+            }
+        }
+        let mut bad = false;
+        let mut endpoint = |which: &str, id: &str, problems: &mut Vec<Problem>| {
+            let found = graph.by_id(id);
+            if found.is_none() {
+                bad = true;
+                let hint = closest(id, graph.ids().map(|(k, _)| k))
+                    .map(|c| format!("; did you mean {c:?}?"))
+                    .unwrap_or_default();
+                problems.push(Problem {
+                    file: file_name(fi).to_string(),
+                    place: r.place(),
+                    message: format!("`{which}` {id:?} is not the id of any entity{hint}"),
+                });
+            }
+            found
+        };
+        let from = endpoint("from", &r.from, &mut problems);
+        let to = endpoint("to", &r.to, &mut problems);
+        if let [Some(src), ..] = &r.provenance {
+            if !source_at.contains_key(&**src) {
+                bad = true;
+                let hint = closest(src, source_at.keys().map(|s| s.as_str()))
+                    .map(|c| format!("; did you mean {c:?}?"))
+                    .unwrap_or_else(|| "; add it to `sources`".into());
+                problems.push(Problem {
+                    file: file_name(fi).to_string(),
+                    place: r.place(),
+                    message: format!("`source` {src:?} is not the id of any source{hint}"),
                 });
             }
         }
-    }
-
-    // Relations.
-    // Across several files, a relation written identically twice is kept
-    // once; within one file, repeats are separate relations.
-    let mut seen_relations: HashMap<RawRelationKey, usize> = HashMap::new();
-    for (fi, f) in files.iter().enumerate() {
-        for r in &f.relations {
-            if files.len() > 1 {
-                match seen_relations.get(&RawRelationKey::of(r)) {
-                    Some(&pf) if pf != fi => continue,
-                    _ => {
-                        seen_relations.insert(RawRelationKey::of(r), fi);
-                    }
-                }
-            }
-            let mut bad = false;
-            let mut endpoint = |which: &str, id: &str, problems: &mut Vec<Problem>| {
-                let found = graph.by_id(id);
-                if found.is_none() {
-                    bad = true;
-                    let hint = closest(id, entity_at.keys().copied())
-                        .map(|c| format!("; did you mean {c:?}?"))
-                        .unwrap_or_default();
-                    problems.push(Problem {
-                        file: f.file.clone(),
-                        place: r.place(),
-                        message: format!("`{which}` {id:?} is not the id of any entity{hint}"),
-                    });
-                }
-                found
-            };
-            let from = endpoint("from", &r.from, &mut problems);
-            let to = endpoint("to", &r.to, &mut problems);
-            if let Some(src) = &r.provenance.source {
-                if !source_at.contains_key(&**src) {
-                    bad = true;
-                    let hint = closest(src, source_at.keys().map(|s| s.as_str()))
-                        .map(|c| format!("; did you mean {c:?}?"))
-                        .unwrap_or_else(|| "; add it to `sources`".into());
-                    problems.push(Problem {
-                        file: f.file.clone(),
-                        place: r.place(),
-                        message: format!("`source` {src:?} is not the id of any source{hint}"),
-                    });
-                }
-            }
-            let (Some(from), Some(to)) = (from, to) else {
-                continue;
-            };
-            if bad {
-                continue;
-            }
-            let ty = graph.intern(&r.ty);
-            let mut props = Props::new();
-            for (k, v) in &r.props {
-                let k = graph.intern(k);
-                props.insert(k, v.clone());
-            }
-            let relation = Relation {
-                ty,
-                props,
-                since: r.since,
-                until: r.until,
-                provenance: (!r.provenance.is_empty()).then(|| Box::new(r.provenance.clone())),
-            };
-            if let Err(err) = graph.add_relation(from, to, relation) {
-                problems.push(Problem {
-                    file: f.file.clone(),
-                    place: r.place(),
-                    message: err.to_string(),
-                });
-            }
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if bad {
+            continue;
+        }
+        let ty = graph.intern(&r.ty);
+        let mut props = Props::new();
+        for (k, v) in r.props {
+            let k = graph.intern(&k);
+            props.insert(k, v);
+        }
+        let provenance = r.provenance.iter().any(Option::is_some).then(|| {
+            let [source, locator, note, quote] = r.provenance.map(|x| x.map(|t| Box::from(&*t)));
+            Box::new(Provenance {
+                source,
+                locator,
+                note,
+                quote,
+            })
+        });
+        let relation = Relation {
+            ty,
+            props,
+            since: r.since,
+            until: r.until,
+            provenance,
+        };
+        if let Err(err) = graph.add_relation(from, to, relation) {
+            problems.push(Problem {
+                file: file_name(fi).to_string(),
+                place: Place::Relation {
+                    index: r.index,
+                    summary: format!("{} -{}-> {}", r.from, r.ty, r.to),
+                },
+                message: err.to_string(),
+            });
         }
     }
 
@@ -952,12 +1017,7 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
         Ok(graph)
     } else {
         // Problems in reading order: file, then section, then record.
-        let file_rank = |name: &str| {
-            files
-                .iter()
-                .position(|f| f.file == name)
-                .unwrap_or(usize::MAX)
-        };
+        let file_rank = |name: &str| names.iter().position(|f| f == name).unwrap_or(usize::MAX);
         problems.sort_by_key(|p| {
             let (section, index) = match &p.place {
                 Place::File => (0, 0),
@@ -971,12 +1031,13 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
     }
 }
 
-fn same_entity(a: &RawEntity, b: &RawEntity) -> bool {
+/// Whether two entities say the same thing (props in any order).
+fn same_entity(graph: &Graph, a: &Entity, b: &Entity) -> bool {
     a.id == b.id
         && a.labels == b.labels
         && a.name == b.name
         && a.aliases == b.aliases
-        && a.props == b.props
+        && a.props.sorted(graph.interner()) == b.props.sorted(graph.interner())
 }
 
 /// What makes two relations the same fact, for merging files.

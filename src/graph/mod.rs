@@ -10,6 +10,9 @@ pub mod model;
 pub mod value;
 pub mod write;
 
+/// The hash map of the graph's indexes: a fast hasher, seeded per process.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use date::Date;
 pub use intern::{Interner, Sym};
 pub use load::{load_paths, load_str, LoadError, Problem};

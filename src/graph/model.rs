@@ -1,7 +1,7 @@
 //! The graph: entities and relations in a petgraph multigraph, with the
 //! indexes that answer look-ups without scanning.
 
-use std::collections::HashMap;
+use super::FastMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -159,10 +159,10 @@ pub struct Graph {
     sources: Vec<Source>,
     inner: StableDiGraph<Entity, Relation>,
     interner: Interner,
-    by_id: HashMap<Box<str>, NodeIndex>,
-    by_name: HashMap<Box<str>, Vec<NodeIndex>>,
-    by_label: HashMap<Sym, Vec<NodeIndex>>,
-    by_type: HashMap<Sym, Vec<EdgeIndex>>,
+    by_id: FastMap<Box<str>, NodeIndex>,
+    by_name: FastMap<Box<str>, Vec<NodeIndex>>,
+    by_label: FastMap<Sym, Vec<NodeIndex>>,
+    by_type: FastMap<Sym, Vec<EdgeIndex>>,
 }
 
 /// Lower-cases a name for the case-insensitive name index.
@@ -180,8 +180,8 @@ impl Graph {
     pub fn with_capacity(entities: usize, relations: usize) -> Graph {
         Graph {
             inner: StableDiGraph::with_capacity(entities, relations),
-            by_id: HashMap::with_capacity(entities),
-            by_name: HashMap::with_capacity(entities),
+            by_id: FastMap::with_capacity_and_hasher(entities, Default::default()),
+            by_name: FastMap::with_capacity_and_hasher(entities, Default::default()),
             ..Graph::default()
         }
     }
