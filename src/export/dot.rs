@@ -39,6 +39,12 @@ pub fn quote_id(s: &str) -> String {
     out
 }
 
+/// The id of a legend node: `"%legend NAME"`. A bare `%` never occurs in
+/// an entity's id (it is written `%25`), so legend ids cannot collide.
+fn legend_id(name: &str) -> String {
+    format!("\"%legend {name}\"")
+}
+
 /// Escapes text for an HTML-like label.
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -190,7 +196,7 @@ pub fn to_dot(graph: &Graph, options: &DiagramOptions) -> Result<String, ExportE
                 let _ = writeln!(
                     out,
                     "    {} [label={}, {}, fontsize=\"9\"];",
-                    quote_id(&format!("%legend {}", style.name)),
+                    legend_id(style.name),
                     label(style.name),
                     node_attrs(style)
                 );
@@ -200,7 +206,7 @@ pub fn to_dot(graph: &Graph, options: &DiagramOptions) -> Result<String, ExportE
             let _ = writeln!(
                 out,
                 "    {} [label={}, shape=\"plaintext\", fontsize=\"9\"];",
-                quote_id("%legend ended"),
+                legend_id("ended"),
                 label(&format!("dashed: ended before {d}"))
             );
         }

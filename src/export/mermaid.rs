@@ -3,7 +3,7 @@
 //! Node ids are the entity ids cut down to `[A-Za-z0-9_]` behind an `n_`
 //! prefix (so no id is a Mermaid keyword such as `end`), with `_2`, `_3`
 //! ... when two ids cut down to the same text. Captions are always quoted;
-//! `"` is written `#quot;`, and `#`, `<`, `>`, `&` and the backtick as
+//! `"` is written `#quot;`, and `#`, `<`, `>`, `&`, the backslash and the backtick as
 //! numeric codes (`#35;`), so no name can end a label early, open markup
 //! or turn into a markdown string.
 
@@ -26,6 +26,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("#62;"),
             '&' => out.push_str("#38;"),
             '`' => out.push_str("#96;"),
+            '\\' => out.push_str("#92;"),
             '\n' => out.push_str("<br>"),
             c => out.push(c),
         }
