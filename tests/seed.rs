@@ -192,10 +192,12 @@ fn write_value(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        // Maps nested in records (props) are written with sorted keys;
-        // serde_json's map without `preserve_order` is already sorted.
+        // Maps nested in records (props) are written with sorted keys
+        // (serde_json keeps insertion order: the crate enables
+        // `preserve_order`).
         Value::Object(map) => {
-            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            keys.sort_unstable();
             write_object(map, &keys, out);
         }
         scalar => out.push_str(&scalar.to_string()),

@@ -83,7 +83,7 @@ pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// kg export: {} entities, {} relations.",
+        "// kg export: entities {}, relations {}.",
         graph.entity_count(),
         graph.relation_count()
     );

@@ -1,4 +1,4 @@
-// kg export: 10 entities, 7 relations.
+// kg export: entities 10, relations 7.
 // graph: hostile "names" \ <test>
 // source src https://example.org/a?b=1&c="2" "Title with "quotes", <tags> & ;semicolons;" published 2024-05
 CREATE (:Person {id: 'q', name: 'Anna "Nyusha" O\'Neil', aliases: ['a;b', 'back\\slash']});

@@ -1,4 +1,4 @@
-// kg export: 41 entities, 48 relations.
+// kg export: entities 41, relations 48.
 // graph: rare-earths-2025
 // source kommersant-7534002 https://www.kommersant.ru/doc/7534002 published 2025-02-26
 CREATE (:Person {id: 'vladimir-putin', name: 'Vladimir Putin', aliases: ['Putin'], position: 'President of Russia'});
