@@ -100,4 +100,70 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_HOPS)]
         max_hops: u32,
     },
+    /// Write the graph, or what a query found, as a diagram (DOT,
+    /// Mermaid) or for another tool (GraphML, Cypher, CSV, JSON).
+    Export {
+        /// The format to write.
+        #[arg(long = "to", value_enum, value_name = "FORMAT")]
+        to: ExportFormat,
+        /// Export only the nodes, relationships and paths that this query
+        /// returns (statements separated by `;`; --as-of applies).
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// Write to FILE (atomically) instead of standard output; for
+        /// --to csv, the DIRECTORY to write the files into.
+        #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
+        output: Option<PathBuf>,
+        /// The direction of the layout (dot, mermaid).
+        #[arg(long, value_enum, default_value_t = RankDir::LR)]
+        rankdir: RankDir,
+        /// Group nodes into boxes by their main label (`label`) or by the
+        /// value of a property (dot, mermaid).
+        #[arg(long, value_name = "label|PROP")]
+        cluster_by: Option<String>,
+        /// Run Graphviz's `dot` and write an image instead of DOT text
+        /// (--to dot only; needs the `graphviz` package).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        render: Option<RenderFormat>,
+    },
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub markdown).
+    Mermaid,
+    /// GraphML (Gephi, yEd, NetworkX).
+    Graphml,
+    /// A Cypher script of CREATE statements (Neo4j, Memgraph, kg).
+    Cypher,
+    /// CSV files for bulk import (Neo4j, LadybugDB); needs -o DIR.
+    Csv,
+    /// A graph file, format version 1.
+    Json,
+}
+
+/// Layout directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum RankDir {
+    /// Top to bottom.
+    TB,
+    /// Left to right.
+    LR,
+    /// Bottom to top.
+    BT,
+    /// Right to left.
+    RL,
+}
+
+/// Image formats of --render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// SVG.
+    Svg,
+    /// PNG.
+    Png,
 }

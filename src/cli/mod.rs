@@ -3,6 +3,7 @@
 
 pub mod args;
 mod check;
+mod export;
 mod query;
 mod show;
 mod stats;
@@ -92,6 +93,25 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             params,
             max_hops,
         } => query::run(args, text, file, params, *max_hops, out),
+        Command::Export {
+            to,
+            query,
+            output,
+            rankdir,
+            cluster_by,
+            render,
+        } => export::run(
+            args,
+            &export::Request {
+                to: *to,
+                query: query.as_deref(),
+                output: output.as_deref(),
+                rankdir: *rankdir,
+                cluster_by: cluster_by.as_deref(),
+                render: *render,
+            },
+            out,
+        ),
     }
 }
 
