@@ -92,6 +92,18 @@ shape!(
 );
 shape!(list, "[1, [2], []]", "[1, [2], []]");
 shape!(map, "{a: 1, `b c`: 'x'}", "{a: 1, `b c`: 'x'}");
+// Regression: a map projection in parentheses starts like a node pattern
+// (found by the round-trip property test).
+shape!(
+    parenthesized_map_projection,
+    "NOT (a {a} OR null)",
+    "NOT (a {a} OR null)"
+);
+shape!(
+    parenthesized_map_projection_property,
+    "(a {.name})",
+    "a {.name}"
+);
 shape!(
     parameters,
     "[$name, $0, $`odd name`]",

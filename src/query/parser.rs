@@ -1808,9 +1808,24 @@ fn parenthesized_or_pattern(i: Input) -> PResult<Expr> {
                 },
             ));
         }
-        Err(Err::Failure(e)) => return Err(Err::Failure(e)),
+        // `(a {a})` may start like a node pattern but be a map projection
+        // in parentheses: when the pattern fails, try the expression, and
+        // report whichever got further.
+        Err(Err::Failure(pattern_error)) => {
+            return parenthesized_expression(i).map_err(|e| match e {
+                Err::Failure(x) | Err::Error(x) if x.offset < pattern_error.offset => {
+                    Err::Failure(pattern_error)
+                }
+                other => other,
+            });
+        }
         _ => {}
     }
+    parenthesized_expression(i)
+}
+
+/// `'(' Expression ')'`
+fn parenthesized_expression(i: Input) -> PResult<Expr> {
     let (i, _) = sym("(")(i)?;
     let (i, inner) = cut(expression)(i)?;
     let (i, _) = cut(sym(")"))(i)?;
