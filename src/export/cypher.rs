@@ -158,15 +158,8 @@ pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
             pairs.push(("until".into(), string(&d.to_string())));
         }
         let p = r.provenance();
-        for (key, v) in [
-            ("source", &p.source),
-            ("locator", &p.locator),
-            ("note", &p.note),
-            ("quote", &p.quote),
-        ] {
-            if let Some(v) = v {
-                pairs.push((key.to_string(), string(v)));
-            }
+        for (key, v) in p.fields() {
+            pairs.push((key.to_string(), string(v)));
         }
         let _ = writeln!(
             out,

@@ -15,9 +15,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::style::{main_label, style_of, Style, OTHER, STYLES};
-use super::text::{edge_caption, ended, node_caption, prop_text, wrap, MAX_LINES, WRAP_AT};
-use super::{entity_key, ClusterBy, DiagramOptions, ExportError};
+use super::style::{clusters, style_of, Style, OTHER, STYLES};
+use super::text::{edge_caption, ended, node_caption, wrap, MAX_LINES, WRAP_AT};
+use super::{entity_key, DiagramOptions, ExportError};
 use crate::graph::Graph;
 
 /// A DOT id: quoted, with `%`, `"`, `\` and control characters written
@@ -88,8 +88,7 @@ pub fn to_dot(graph: &Graph, options: &DiagramOptions) -> Result<String, ExportE
     // Nodes: (id, line, cluster key).
     let mut nodes: Vec<(String, String, Option<String>)> = Vec::new();
     let mut used: BTreeSet<&'static str> = BTreeSet::new();
-    let mut prop_seen = false;
-    let mut known: BTreeSet<String> = BTreeSet::new();
+    let clusters = clusters(graph, &options.cluster_by)?;
     for n in graph.entity_indices() {
         let Some(e) = graph.entity(n) else { continue };
         let style = style_of(graph, e);
@@ -100,28 +99,8 @@ pub fn to_dot(graph: &Graph, options: &DiagramOptions) -> Result<String, ExportE
             label(&node_caption(graph, n)),
             node_attrs(&style)
         );
-        let cluster = match &options.cluster_by {
-            None => None,
-            Some(ClusterBy::Label) => Some(main_label(graph, e)),
-            Some(ClusterBy::Property(key)) => {
-                for (k, _) in graph.entity_properties(n) {
-                    known.insert(k.to_string());
-                }
-                graph.entity_property(n, key).map(|p| {
-                    prop_seen = true;
-                    prop_text(p)
-                })
-            }
-        };
+        let cluster = clusters.get(&n).cloned();
         nodes.push((id, line, cluster));
-    }
-    if let Some(ClusterBy::Property(key)) = &options.cluster_by {
-        if !prop_seen && !nodes.is_empty() {
-            return Err(ExportError::NoSuchClusterProperty {
-                key: key.clone(),
-                known: known.into_iter().collect(),
-            });
-        }
     }
     nodes.sort();
 

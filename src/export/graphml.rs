@@ -226,15 +226,8 @@ pub fn to_graphml(graph: &Graph) -> String {
             data(&mut body, &edge_keys.id_of_fixed("until"), &d.to_string());
         }
         let p = r.provenance();
-        for (key, v) in [
-            ("source", &p.source),
-            ("locator", &p.locator),
-            ("note", &p.note),
-            ("quote", &p.quote),
-        ] {
-            if let Some(v) = v {
-                data(&mut body, &edge_keys.id_of_fixed(key), v);
-            }
+        for (key, v) in p.fields() {
+            data(&mut body, &edge_keys.id_of_fixed(key), v);
         }
         for (k, v) in r.props.sorted(interner) {
             let ty = edge_keys.props.get(k).copied().unwrap_or(KeyType::Str);

@@ -10,9 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use super::style::{main_label, style_of, OTHER, STYLES};
-use super::text::{clean, edge_caption, ended, node_caption, prop_text, wrap, MAX_LINES, WRAP_AT};
-use super::{entity_key, ClusterBy, DiagramOptions, ExportError, RankDir};
+use super::style::{clusters, style_of, OTHER, STYLES};
+use super::text::{clean, edge_caption, ended, node_caption, wrap, MAX_LINES, WRAP_AT};
+use super::{entity_key, DiagramOptions, ExportError, RankDir};
 use crate::graph::{Graph, NodeIndex};
 
 /// Escapes text for a quoted Mermaid label; newlines become `<br>`.
@@ -80,8 +80,7 @@ fn ids(graph: &Graph) -> HashMap<NodeIndex, String> {
 pub fn to_mermaid(graph: &Graph, options: &DiagramOptions) -> Result<String, ExportError> {
     let ids = ids(graph);
     let mut nodes: Vec<(String, String, Option<String>, &'static str)> = Vec::new();
-    let mut prop_seen = false;
-    let mut known: BTreeSet<String> = BTreeSet::new();
+    let clusters = clusters(graph, &options.cluster_by)?;
     for n in graph.entity_indices() {
         let (Some(e), Some(id)) = (graph.entity(n), ids.get(&n)) else {
             continue;
@@ -93,28 +92,8 @@ pub fn to_mermaid(graph: &Graph, options: &DiagramOptions) -> Result<String, Exp
             caption(&node_caption(graph, n)),
             style.mermaid.1
         );
-        let cluster = match &options.cluster_by {
-            None => None,
-            Some(ClusterBy::Label) => Some(main_label(graph, e)),
-            Some(ClusterBy::Property(key)) => {
-                for (k, _) in graph.entity_properties(n) {
-                    known.insert(k.to_string());
-                }
-                graph.entity_property(n, key).map(|p| {
-                    prop_seen = true;
-                    prop_text(p)
-                })
-            }
-        };
+        let cluster = clusters.get(&n).cloned();
         nodes.push((id.clone(), line, cluster, style.name));
-    }
-    if let Some(ClusterBy::Property(key)) = &options.cluster_by {
-        if !prop_seen && !nodes.is_empty() {
-            return Err(ExportError::NoSuchClusterProperty {
-                key: key.clone(),
-                known: known.into_iter().collect(),
-            });
-        }
     }
     nodes.sort();
 

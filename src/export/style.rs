@@ -121,3 +121,41 @@ pub fn main_label(graph: &Graph, e: &Entity) -> String {
         |l| graph.resolve(*l).to_string(),
     )
 }
+
+/// The cluster of each entity under `--cluster-by`: its main label, or its
+/// value of a property. A property that no entity has is an error listing
+/// the properties they do have, so that a typo does not silently give a
+/// diagram without boxes.
+pub fn clusters(
+    graph: &Graph,
+    cluster_by: &Option<super::ClusterBy>,
+) -> Result<std::collections::HashMap<crate::graph::NodeIndex, String>, super::ExportError> {
+    let mut out = std::collections::HashMap::new();
+    let Some(by) = cluster_by else { return Ok(out) };
+    let mut known: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for n in graph.entity_indices() {
+        let Some(e) = graph.entity(n) else { continue };
+        match by {
+            super::ClusterBy::Label => {
+                out.insert(n, main_label(graph, e));
+            }
+            super::ClusterBy::Property(key) => {
+                for (k, _) in graph.entity_properties(n) {
+                    known.insert(k.to_string());
+                }
+                if let Some(p) = graph.entity_property(n, key) {
+                    out.insert(n, super::text::prop_text(p));
+                }
+            }
+        }
+    }
+    if let super::ClusterBy::Property(key) = by {
+        if out.is_empty() && graph.entity_count() > 0 {
+            return Err(super::ExportError::NoSuchClusterProperty {
+                key: key.clone(),
+                known: known.into_iter().collect(),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -53,6 +53,19 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The fields that are set, by name, in file order: `source`,
+    /// `locator`, `note`, `quote`.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("source", &self.source),
+            ("locator", &self.locator),
+            ("note", &self.note),
+            ("quote", &self.quote),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    }
+
     /// Whether no field is set.
     pub fn is_empty(&self) -> bool {
         self.source.is_none()
@@ -529,12 +542,18 @@ impl Graph {
         if !e.aliases.is_empty() {
             v.push(("aliases", PropRef::StrList(&e.aliases)));
         }
-        for (k, val) in e.props.sorted(&self.interner) {
+        self.push_props(&mut v, &e.props);
+        v
+    }
+
+    /// Appends `props`, sorted by key, leaving out keys a field already
+    /// gave.
+    fn push_props<'a>(&'a self, v: &mut Vec<(&'a str, PropRef<'a>)>, props: &'a Props) {
+        for (k, val) in props.sorted(&self.interner) {
             if !v.iter().any(|(f, _)| *f == k) {
                 v.push((k, PropRef::Value(val)));
             }
         }
-        v
     }
 
     /// Sets (or with `None` removes) the property `key` of an entity.
@@ -671,11 +690,7 @@ impl Graph {
                 }
             }
         }
-        for (k, val) in r.props.sorted(&self.interner) {
-            if !v.iter().any(|(f, _)| *f == k) {
-                v.push((k, PropRef::Value(val)));
-            }
-        }
+        self.push_props(&mut v, &r.props);
         v
     }
 

@@ -151,15 +151,8 @@ pub fn to_file_text(graph: &Graph) -> Result<String, WriteError> {
             let _ = write!(line, ", \"until\": \"{u}\"");
         }
         let p = r.provenance();
-        for (key, v) in [
-            ("source", &p.source),
-            ("locator", &p.locator),
-            ("note", &p.note),
-            ("quote", &p.quote),
-        ] {
-            if let Some(v) = v {
-                let _ = write!(line, ", \"{key}\": {}", quote(v));
-            }
+        for (key, v) in p.fields() {
+            let _ = write!(line, ", \"{key}\": {}", quote(v));
         }
         line.push('}');
         relations.push(line);

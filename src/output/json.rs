@@ -56,15 +56,8 @@ pub fn relationship_json(graph: &Graph, e: EdgeIndex) -> Json {
     });
     let p = r.provenance();
     if let Json::Object(map) = &mut out {
-        for (k, v) in [
-            ("source", &p.source),
-            ("locator", &p.locator),
-            ("note", &p.note),
-            ("quote", &p.quote),
-        ] {
-            if let Some(v) = v {
-                map.insert(k.into(), Json::from(&**v));
-            }
+        for (k, v) in p.fields() {
+            map.insert(k.into(), Json::from(v));
         }
     }
     out
