@@ -7,6 +7,8 @@
 //! cargo run --release --example bench_queries -- /tmp/bench/100k --cold
 //! ```
 //!
+//! `KG_BENCH_ONLY=Q4,Q5` runs only those queries, `KG_BENCH_QUERY=TEXT`
+//! only that query (for profiling).
 //! `DIR` holds `graph.json` and `targets.json` (gen.py's output). Warm
 //! times are medians over `RUNS` (default 20, at least 20 per targeted
 //! query) timed runs after one warm-up pass, cycling over the seeded
@@ -46,6 +48,10 @@ const QUERIES: [(&str, &str); 6] = [
     ),
 ];
 
+// The same allocator as the `kg` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn main() {
@@ -81,9 +87,32 @@ fn run() -> Res<()> {
         return Ok(());
     }
 
+    if let Ok(text) = std::env::var("KG_BENCH_QUERY") {
+        // One ad-hoc query without parameters, for profiling.
+        let statement = parse_statement(&text)?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = execute(
+                &mut graph,
+                &text,
+                &statement,
+                &Params::new(),
+                &Options::default(),
+            )?;
+            times.push(t.elapsed().as_secs_f64());
+            std::hint::black_box(r);
+        }
+        println!("{}", json!({"query": text, "median_s": median(&mut times)}));
+        return Ok(());
+    }
     let mut medians = serde_json::Map::new();
     let mut answers = serde_json::Map::new();
+    let only = std::env::var("KG_BENCH_ONLY").unwrap_or_default();
     for (name, text) in QUERIES {
+        if !only.is_empty() && !only.split(',').any(|q| q == name) {
+            continue;
+        }
         let statement = parse_statement(text)?;
         let args = args_of(name, &targets);
         let options = Options::default();
@@ -154,7 +183,11 @@ fn read_targets(dir: &Path) -> Res<Targets> {
 fn args_of(name: &str, t: &Targets) -> Vec<Vec<(&'static str, String)>> {
     match name {
         "Q1" | "Q2" => t.owned.iter().map(|id| vec![("id", id.clone())]).collect(),
-        "Q3" => t.persons.iter().map(|id| vec![("id", id.clone())]).collect(),
+        "Q3" => t
+            .persons
+            .iter()
+            .map(|id| vec![("id", id.clone())])
+            .collect(),
         "Q4" => t
             .pairs
             .iter()
