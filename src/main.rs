@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use kg::cli::{self, Args, CliError};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let stdout = io::stdout();

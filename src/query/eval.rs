@@ -13,11 +13,13 @@ use super::ast::{Clause, Direction, Expr, Match, PathKind, Projection, Query, So
 use super::expr::{truthy, Env, Evaluator};
 use super::functions::{self, Accumulator};
 use super::mutate;
-use super::plan::{plan_pattern, Anchor, MatchPlan, PartPlan, Step, VarUse};
+use super::plan::{
+    distinct_rows_after, plan_match, plan_pattern, Anchor, Hints, MatchPlan, PartPlan, Step, VarUse,
+};
 use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
 use super::{Params, QueryResult};
-use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Relation};
+use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Relation, Sym};
 
 /// Statement-wide settings.
 pub(crate) struct Ctx<'a> {
@@ -51,11 +53,12 @@ pub(crate) fn run_query(
         rows: vec![Vec::new()],
     };
     let mut result = QueryResult::default();
-    for clause in &q.clauses {
+    for (i, clause) in q.clauses.iter().enumerate() {
         match clause {
             Clause::Match(m) => {
                 let ev = Evaluator::new(graph, ctx);
-                table = match_clause(&ev, m, table)?;
+                let distinct_rows = distinct_rows_after(&q.clauses, i);
+                table = match_clause(&ev, m, table, distinct_rows)?;
             }
             Clause::Unwind(u) => {
                 let ev = Evaluator::new(graph, ctx);
@@ -113,11 +116,22 @@ fn unwind(ev: &Evaluator<'_>, u: &Unwind, table: Table) -> Result<Table, QueryEr
 
 // ----- MATCH -------------------------------------------------------------
 
-fn match_clause(ev: &Evaluator<'_>, m: &Match, table: Table) -> Result<Table, QueryError> {
+fn match_clause(
+    ev: &Evaluator<'_>,
+    m: &Match,
+    table: Table,
+    distinct_rows: bool,
+) -> Result<Table, QueryError> {
     let mut names = table.names.clone();
     let before = names.len();
-    let plan = plan_pattern(ev.graph, &m.pattern, &mut names);
+    let hints = Hints {
+        where_: m.where_.as_ref(),
+        distinct_rows,
+        params: Some(ev.ctx.params),
+    };
+    let plan = plan_match(ev.graph, &m.pattern, &mut names, &hints);
     let added = names.len() - before;
+    let matcher = Matcher::new(ev, &plan, &names);
     let mut rows = Vec::new();
     for mut row in table.rows {
         row.resize(names.len(), Value::Null);
@@ -133,7 +147,7 @@ fn match_clause(ev: &Evaluator<'_>, m: &Match, table: Table) -> Result<Table, Qu
                 rows.push(r.to_vec());
                 Ok(())
             };
-            Matcher::new(ev, &plan, &names).run(&mut row, &mut emit)?;
+            matcher.run(&mut row, &mut emit)?;
         }
         if !found && m.optional {
             for v in row.iter_mut().skip(before).take(added) {
@@ -222,6 +236,9 @@ pub(crate) struct Matcher<'e, 'q> {
     ev: &'e Evaluator<'e>,
     plan: &'e MatchPlan<'q>,
     names: &'e [String],
+    /// Each part's node labels by position, resolved once; `None` when a
+    /// label is unknown to the graph (nothing matches there).
+    labels: Vec<Vec<Option<Vec<Sym>>>>,
 }
 
 /// The relationship filters of one chain position, resolved once.
@@ -232,7 +249,40 @@ struct RelFilter {
 impl<'e, 'q> Matcher<'e, 'q> {
     /// A matcher for `plan`, whose slots are named by `names`.
     pub fn new(ev: &'e Evaluator<'e>, plan: &'e MatchPlan<'q>, names: &'e [String]) -> Self {
-        Matcher { ev, plan, names }
+        let g = ev.graph;
+        let labels = plan
+            .parts
+            .iter()
+            .map(|p| {
+                (0..p.nodes.len())
+                    .map(|at| {
+                        p.node(at).map_or(Some(Vec::new()), |np| {
+                            np.labels.iter().map(|l| g.sym(&l.name)).collect()
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Matcher {
+            ev,
+            plan,
+            names,
+            labels,
+        }
+    }
+
+    /// Whether the node bound at position `at` passes the conditions of
+    /// `WHERE` moved there.
+    fn filters_ok(&self, p: &PartPlan<'q>, at: usize, row: &[Value]) -> Result<bool, QueryError> {
+        let Some(fs) = p.filters.get(at) else {
+            return Ok(true);
+        };
+        for f in fs {
+            if !truthy(&self.ev.eval(f, &Env::new(self.names, row))?) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Calls `emit` with each complete match of the pattern extending `row`.
@@ -263,10 +313,13 @@ impl<'e, 'q> Matcher<'e, 'q> {
         };
         let candidates = self.candidates(p, row)?;
         for &n in candidates.iter() {
-            if !self.node_ok(p, p.anchor_at, n, row)? {
+            if !self.node_ok(p, pi, p.anchor_at, n, row)? {
                 continue;
             }
             self.bind_node(p, pi, p.anchor_at, n, row, states);
+            if !self.filters_ok(p, p.anchor_at, row)? {
+                continue;
+            }
             self.step(pi, 0, row, states, used, emit)?;
         }
         Ok(())
@@ -306,6 +359,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
     fn node_ok(
         &self,
         p: &PartPlan<'q>,
+        pi: usize,
         at: usize,
         n: NodeIndex,
         row: &[Value],
@@ -320,14 +374,20 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 _ => return Ok(false),
             }
         }
+        if np.labels.is_empty() && np.props.is_none() {
+            // Any node fits; `n` came from the graph.
+            return Ok(true);
+        }
         let Some(ent) = g.entity(n) else {
             return Ok(false);
         };
-        for l in &np.labels {
-            match g.sym(&l.name) {
-                Some(s) if ent.labels.contains(&s) => {}
-                _ => return Ok(false),
+        match self.labels.get(pi).and_then(|ls| ls.get(at)) {
+            Some(Some(want)) => {
+                if !want.iter().all(|s| ent.labels.contains(s)) {
+                    return Ok(false);
+                }
             }
+            _ => return Ok(false),
         }
         if let Some(props) = &np.props {
             let want = self.ev.eval(props, &Env::new(self.names, row))?;
@@ -431,24 +491,24 @@ impl<'e, 'q> Matcher<'e, 'q> {
         n: NodeIndex,
         dir: Direction,
         rightward: bool,
-    ) -> Vec<(EdgeIndex, NodeIndex, &'e Relation)> {
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &'e Relation)> + 'e {
         use crate::graph::Direction as D;
-        let g = self.ev.graph;
-        let effective = match (dir, rightward) {
-            (Direction::Both, _) => None,
-            (Direction::Right, true) | (Direction::Left, false) => Some(D::Outgoing),
-            _ => Some(D::Incoming),
+        let g: &'e Graph = self.ev.graph;
+        let (out, inc) = match (dir, rightward) {
+            (Direction::Both, _) => (true, true),
+            (Direction::Right, true) | (Direction::Left, false) => (true, false),
+            _ => (false, true),
         };
-        match effective {
-            Some(d) => g.relations_of(n, d).collect(),
-            None => g
-                .relations_of(n, D::Outgoing)
-                .chain(
-                    g.relations_of(n, D::Incoming)
-                        .filter(move |(_, other, _)| *other != n),
-                )
-                .collect(),
-        }
+        let both = out && inc;
+        let outgoing = out.then(|| g.relations_of(n, D::Outgoing));
+        let incoming = inc.then(|| g.relations_of(n, D::Incoming));
+        outgoing.into_iter().flatten().chain(
+            incoming
+                .into_iter()
+                .flatten()
+                // A self-loop is seen once when walking either way.
+                .filter(move |(_, other, _)| !both || *other != n),
+        )
     }
 
     fn step(
@@ -506,12 +566,16 @@ impl<'e, 'q> Matcher<'e, 'q> {
                         }
                         _ => {}
                     }
-                    if !self.node_ok(p, st.to, other, row)? {
+                    if !self.node_ok(p, pi, st.to, other, row)? {
                         continue;
                     }
                     self.bind_node(p, pi, st.to, other, row, states);
+                    if !self.filters_ok(p, st.to, row)? {
+                        continue;
+                    }
                     if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
-                        *x = vec![e];
+                        x.clear();
+                        x.push(e);
                     }
                     used.push(e);
                     let r = self.step(pi, si + 1, row, states, used, emit);
@@ -523,6 +587,9 @@ impl<'e, 'q> Matcher<'e, 'q> {
             Some(len) => {
                 let min = len.min.unwrap_or(1);
                 let max = len.max.unwrap_or(u64::from(self.ev.ctx.max_hops));
+                if p.reach {
+                    return self.reach(pi, si, st, cur, min, max, &filter, row, states, used, emit);
+                }
                 let mut walk = Vec::new();
                 self.var_walk(
                     pi, si, st, cur, min, max, &filter, &mut walk, row, states, used, emit,
@@ -554,7 +621,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             return Ok(());
         };
         let depth = walk.len() as u64;
-        if depth >= min && self.node_ok(p, st.to, cur, row)? {
+        if depth >= min && self.node_ok(p, pi, st.to, cur, row)? {
             let mut in_order = walk.clone();
             if !st.rightward() {
                 in_order.reverse();
@@ -574,10 +641,12 @@ impl<'e, 'q> Matcher<'e, 'q> {
             };
             if ok {
                 self.bind_node(p, pi, st.to, cur, row, states);
-                if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
-                    *x = in_order;
+                if self.filters_ok(p, st.to, row)? {
+                    if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
+                        *x = in_order;
+                    }
+                    self.step(pi, si + 1, row, states, used, emit)?;
                 }
-                self.step(pi, si + 1, row, states, used, emit)?;
             }
         }
         if depth >= max {
@@ -597,6 +666,173 @@ impl<'e, 'q> Matcher<'e, 'q> {
             res?;
         }
         Ok(())
+    }
+
+    /// A variable-length relationship planned as reachability: every node
+    /// reachable from `start` by a trail of `min..=max` relationships
+    /// (`min` is 0 or 1), each once, breadth-first. A shortest walk to a
+    /// node is a trail; `start` itself is reached again (min 1) when a
+    /// relationship from a node within `max - 1` steps leads back to it,
+    /// which closes a trail since the walk is directed.
+    #[allow(clippy::too_many_arguments)]
+    fn reach(
+        &self,
+        pi: usize,
+        si: usize,
+        st: Step,
+        start: NodeIndex,
+        min: u64,
+        max: u64,
+        filter: &RelFilter,
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
+        let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
+        let mut frontier = vec![start];
+        let mut next = Vec::new();
+        let mut back_to_start = false;
+        let mut depth = 0;
+        let mut ends: Vec<NodeIndex> = Vec::new();
+        if min == 0 {
+            ends.push(start);
+        }
+        while depth < max && !frontier.is_empty() {
+            for &n in &frontier {
+                for (e, other, r) in self.edges(n, rp.direction, st.rightward()) {
+                    if !self.rel_ok(p, st.rel, filter, e, r, row)? {
+                        continue;
+                    }
+                    if other == start {
+                        back_to_start = true;
+                    }
+                    if seen.insert(other) {
+                        next.push(other);
+                    }
+                }
+            }
+            ends.extend_from_slice(&next);
+            std::mem::swap(&mut frontier, &mut next);
+            next.clear();
+            depth += 1;
+        }
+        if min >= 1 && back_to_start {
+            ends.push(start);
+        }
+        for t in ends {
+            if !self.node_ok(p, pi, st.to, t, row)? {
+                continue;
+            }
+            self.bind_node(p, pi, st.to, t, row, states);
+            if !self.filters_ok(p, st.to, row)? {
+                continue;
+            }
+            self.step(pi, si + 1, row, states, used, emit)?;
+        }
+        Ok(())
+    }
+
+    /// The one node a position can match, when the pattern pins it down
+    /// before matching (a bound variable, or `{id: ...}`): `Some(None)`
+    /// when that node does not exist, `None` when the position is not
+    /// pinned.
+    fn pinned(
+        &self,
+        p: &PartPlan<'q>,
+        at: usize,
+        row: &[Value],
+    ) -> Result<Option<Option<NodeIndex>>, QueryError> {
+        if let Some(VarUse::Bound(s)) = p.nodes.get(at) {
+            return Ok(Some(match row.get(*s) {
+                Some(Value::Node(n)) => Some(*n),
+                _ => None,
+            }));
+        }
+        let Some(e) = p.node(at).and_then(|n| super::plan::id_expr(n)) else {
+            return Ok(None);
+        };
+        Ok(match self.ev.eval(e, &Env::new(self.names, row))? {
+            Value::Str(s) => Some(self.ev.graph.by_id(&s)),
+            Value::Null => Some(None),
+            _ => None,
+        })
+    }
+
+    /// `shortestPath` between two known nodes: breadth-first from both
+    /// ends, a whole level of the smaller frontier at a time, until they
+    /// meet. The first level where they meet gives a shortest path.
+    /// `None` when the search gave up (more than `max` steps).
+    #[allow(clippy::too_many_arguments)]
+    fn shortest_between(
+        &self,
+        pi: usize,
+        st: Step,
+        start: NodeIndex,
+        target: NodeIndex,
+        max: u64,
+        filter: &RelFilter,
+        row: &[Value],
+    ) -> Result<Option<Vec<EdgeIndex>>, QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(None);
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(None);
+        };
+        // Each side: node -> (the node it was reached from, by which edge).
+        let mut fwd: HashMap<NodeIndex, Option<(NodeIndex, EdgeIndex)>> =
+            HashMap::from([(start, None)]);
+        let mut bwd: HashMap<NodeIndex, Option<(NodeIndex, EdgeIndex)>> =
+            HashMap::from([(target, None)]);
+        let mut ff = vec![start];
+        let mut bf = vec![target];
+        let mut steps = 0;
+        let mut meet = None;
+        while steps < max && meet.is_none() && !ff.is_empty() && !bf.is_empty() {
+            let forward = ff.len() <= bf.len();
+            let (frontier, seen, other) = if forward {
+                (&mut ff, &mut fwd, &bwd)
+            } else {
+                (&mut bf, &mut bwd, &fwd)
+            };
+            let mut next = Vec::new();
+            'level: for &n in frontier.iter() {
+                for (e, o, r) in self.edges(n, rp.direction, st.rightward() == forward) {
+                    if seen.contains_key(&o) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
+                        continue;
+                    }
+                    seen.insert(o, Some((n, e)));
+                    if other.contains_key(&o) {
+                        meet = Some(o);
+                        break 'level;
+                    }
+                    next.push(o);
+                }
+            }
+            *frontier = next;
+            steps += 1;
+        }
+        let Some(m) = meet else { return Ok(None) };
+        let mut edges = Vec::new();
+        let mut at = m;
+        while let Some(Some((prev, e))) = fwd.get(&at) {
+            edges.push(*e);
+            at = *prev;
+        }
+        edges.reverse();
+        let mut at = m;
+        while let Some(Some((next, e))) = bwd.get(&at) {
+            edges.push(*e);
+            at = *next;
+        }
+        Ok(Some(edges))
     }
 
     /// `shortestPath` / `allShortestPaths`: breadth-first from the start
@@ -629,6 +865,23 @@ impl<'e, 'q> Matcher<'e, 'q> {
             ),
             None => (1, 1),
         };
+        if !all && min <= 1 {
+            if let Some(target) = self.pinned(p, st.to, row)? {
+                let Some(t) = target else { return Ok(()) };
+                if !self.node_ok(p, pi, st.to, t, row)? {
+                    return Ok(());
+                }
+                let edges = if t == start {
+                    (min == 0).then(Vec::new)
+                } else {
+                    self.shortest_between(pi, st, start, t, max, filter, row)?
+                };
+                if let Some(edges) = edges {
+                    self.emit_path(pi, si, st, t, edges, row, states, used, emit)?;
+                }
+                return Ok(());
+            }
+        }
         let mut dist: HashMap<NodeIndex, u64> = HashMap::new();
         let mut preds: HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = HashMap::new();
         let mut order = vec![start];
@@ -659,33 +912,57 @@ impl<'e, 'q> Matcher<'e, 'q> {
         }
         for t in order {
             let d = dist.get(&t).copied().unwrap_or(0);
-            if d < min || !self.node_ok(p, st.to, t, row)? {
+            if d < min || !self.node_ok(p, pi, st.to, t, row)? {
                 continue;
             }
             let mut paths: Vec<Vec<EdgeIndex>> = Vec::new();
             collect_paths(t, start, &preds, &mut Vec::new(), &mut paths, all);
             for mut edges in paths {
                 edges.reverse();
-                match p.rels.get(st.rel) {
-                    Some(VarUse::New(s)) => {
-                        if let Some(v) = row.get_mut(*s) {
-                            *v = if rp.length.is_some() {
-                                Value::List(edges.iter().map(|e| Value::Rel(*e)).collect())
-                            } else {
-                                edges.first().map_or(Value::Null, |e| Value::Rel(*e))
-                            };
-                        }
-                    }
-                    Some(VarUse::Bound(_)) | Some(VarUse::Anon) | None => {}
-                }
-                self.bind_node(p, pi, st.to, t, row, states);
-                if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
-                    *x = edges;
-                }
-                self.step(pi, si + 1, row, states, used, emit)?;
+                self.emit_path(pi, si, st, t, edges, row, states, used, emit)?;
             }
         }
         Ok(())
+    }
+
+    /// Binds a shortest path's relationships (`edges`, in walking order)
+    /// and end node `t`, then goes on with the next step.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_path(
+        &self,
+        pi: usize,
+        si: usize,
+        st: Step,
+        t: NodeIndex,
+        edges: Vec<EdgeIndex>,
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let Some(rp) = p.rel(st.rel) else {
+            return Ok(());
+        };
+        if let Some(VarUse::New(s)) = p.rels.get(st.rel) {
+            if let Some(v) = row.get_mut(*s) {
+                *v = if rp.length.is_some() {
+                    Value::List(edges.iter().map(|e| Value::Rel(*e)).collect())
+                } else {
+                    edges.first().map_or(Value::Null, |e| Value::Rel(*e))
+                };
+            }
+        }
+        self.bind_node(p, pi, st.to, t, row, states);
+        if !self.filters_ok(p, st.to, row)? {
+            return Ok(());
+        }
+        if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
+            *x = edges;
+        }
+        self.step(pi, si + 1, row, states, used, emit)
     }
 }
 
@@ -843,7 +1120,11 @@ fn project(
 ) -> Result<Table, QueryError> {
     let cols = items(ev.ctx.text, proj, &table.names);
     let new_names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
-    let aggregating = cols.iter().any(|c| c.1.is_some_and(contains_aggregate));
+    let is_agg: Vec<bool> = cols
+        .iter()
+        .map(|c| c.1.is_some_and(contains_aggregate))
+        .collect();
+    let aggregating = is_agg.contains(&true);
     // Each output row with the input row it came from (for ORDER BY).
     let mut out: Vec<Projected> = Vec::new();
     if !aggregating {
@@ -877,10 +1158,10 @@ fn project(
         let no_rows = table.rows.is_empty();
         for row in &table.rows {
             let env = Env::new(&table.names, row);
-            let mut keys = Vec::new();
-            for (_, e, slot) in &cols {
+            let mut keys = Vec::with_capacity(cols.len());
+            for ((_, e, slot), agg) in cols.iter().zip(&is_agg) {
                 match (e, slot) {
-                    (Some(e), _) if contains_aggregate(e) => keys.push(Value::Null),
+                    (Some(_), _) if *agg => keys.push(Value::Null),
                     (Some(e), _) => keys.push(ev.eval(e, &env)?),
                     (None, Some(s)) => keys.push(row.get(*s).cloned().unwrap_or(Value::Null)),
                     _ => keys.push(Value::Null),
@@ -912,7 +1193,7 @@ fn project(
                 }
             }
         }
-        let has_keys = cols.iter().any(|c| !c.1.is_some_and(contains_aggregate));
+        let has_keys = is_agg.contains(&false);
         if no_rows && !has_keys {
             let accs = agg_exprs
                 .iter()
@@ -926,9 +1207,9 @@ fn project(
                 .map(|(k, _, acc)| (k, acc.finish()))
                 .collect();
             let mut vals = Vec::with_capacity(cols.len());
-            for ((_, e, _), key) in cols.iter().zip(keys) {
+            for (((_, e, _), key), agg) in cols.iter().zip(keys).zip(&is_agg) {
                 match e {
-                    Some(e) if contains_aggregate(e) => {
+                    Some(e) if *agg => {
                         let env = Env {
                             aggs: &aggs,
                             ..Env::new(&table.names, &first_row)
@@ -947,40 +1228,6 @@ fn project(
             });
         }
     }
-    // ORDER BY: sees the new columns, and the old variables when the
-    // projection neither aggregates nor removes duplicates.
-    if !proj.order_by.is_empty() {
-        let subst_exprs: Vec<(&Expr, usize)> = cols
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, e, _))| e.map(|e| (e, i)))
-            .collect();
-        let mut keyed = Vec::with_capacity(out.len());
-        for (vals, old, aggs) in out {
-            let keys = sort_keys(
-                ev,
-                &proj.order_by,
-                &new_names,
-                &vals,
-                &table.names,
-                old.as_deref(),
-                &subst_exprs,
-                &aggs,
-            )?;
-            keyed.push((keys, (vals, old, aggs)));
-        }
-        keyed.sort_by(|(a, _), (b, _)| {
-            for ((x, y), item) in a.iter().zip(b).zip(&proj.order_by) {
-                let o = x.order_cmp(y);
-                let o = if item.descending { o.reverse() } else { o };
-                if o != std::cmp::Ordering::Equal {
-                    return o;
-                }
-            }
-            std::cmp::Ordering::Equal
-        });
-        out = keyed.into_iter().map(|(_, r)| r).collect();
-    }
     let empty = Env::new(&[], &[]);
     let skip = match &proj.skip {
         Some(e) => count_arg(ev, e, &empty)?,
@@ -990,6 +1237,53 @@ fn project(
         Some(e) => Some(count_arg(ev, e, &empty)?),
         None => None,
     };
+    // ORDER BY: sees the new columns, and the old variables when the
+    // projection neither aggregates nor removes duplicates.
+    if !proj.order_by.is_empty() {
+        let subst_exprs: Vec<(&Expr, usize)> = cols
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, e, _))| e.map(|e| (e, i)))
+            .collect();
+        let both_names: Vec<String> = table.names.iter().chain(&new_names).cloned().collect();
+        let mut keyed = Vec::with_capacity(out.len());
+        for (i, (vals, old, aggs)) in out.into_iter().enumerate() {
+            let keys = sort_keys(
+                ev,
+                &proj.order_by,
+                (&new_names, &both_names),
+                &vals,
+                old.as_deref(),
+                &subst_exprs,
+                &aggs,
+            )?;
+            keyed.push((keys, i, (vals, old, aggs)));
+        }
+        // Equal keys keep their input order (the index breaks ties), so
+        // picking the first SKIP + LIMIT rows before sorting them gives
+        // the rows a full stable sort would.
+        let cmp = |(a, i, _): &(Vec<Value>, usize, Projected),
+                   (b, j, _): &(Vec<Value>, usize, Projected)| {
+            for ((x, y), item) in a.iter().zip(b).zip(&proj.order_by) {
+                let o = x.order_cmp(y);
+                let o = if item.descending { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            i.cmp(j)
+        };
+        if let Some(k) = limit.map(|l| l.saturating_add(skip)) {
+            if k == 0 {
+                keyed.clear();
+            } else if k < keyed.len() {
+                keyed.select_nth_unstable_by(k - 1, cmp);
+                keyed.truncate(k);
+            }
+        }
+        keyed.sort_unstable_by(cmp);
+        out = keyed.into_iter().map(|(_, _, r)| r).collect();
+    }
     let rows = out.into_iter().skip(skip).take(limit.unwrap_or(usize::MAX));
     let mut result = Table {
         names: new_names,
@@ -1038,23 +1332,25 @@ fn new_acc(a: &Expr) -> Accumulator {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The ORDER BY keys of one projected row. `names` are the new column
+/// names and the old variables followed by them; the old row `old` is
+/// seen when the projection kept rows apart.
 fn sort_keys(
     ev: &Evaluator<'_>,
     order: &[SortItem],
-    new_names: &[String],
+    names: (&[String], &[String]),
     vals: &[Value],
-    old_names: &[String],
     old: Option<&[Value]>,
     subst_exprs: &[(&Expr, usize)],
     aggs: &[(usize, Value)],
 ) -> Result<Vec<Value>, QueryError> {
-    let (names, row): (Vec<String>, Vec<Value>) = match old {
-        Some(old) => (
-            old_names.iter().chain(new_names).cloned().collect(),
-            old.iter().chain(vals).cloned().collect(),
-        ),
-        None => (new_names.to_vec(), vals.to_vec()),
+    let joined: Vec<Value>;
+    let (names, row): (&[String], &[Value]) = match old {
+        Some(old) => {
+            joined = old.iter().chain(vals).cloned().collect();
+            (names.1, &joined)
+        }
+        None => (names.0, vals),
     };
     let subst: Vec<(&Expr, Value)> = subst_exprs
         .iter()
@@ -1064,7 +1360,7 @@ fn sort_keys(
     let env = Env {
         subst: &subst,
         aggs,
-        ..Env::new(&names, &row)
+        ..Env::new(names, row)
     };
     let mut keys = Vec::with_capacity(order.len());
     for item in order {

@@ -118,7 +118,7 @@ pub fn execute(
         max_hops: options.max_hops,
     };
     if statement.mode == Some(ExplainMode::Explain) {
-        return Ok(explain(graph, query));
+        return Ok(explain(graph, query, params));
     }
     if is_mutating(statement) {
         let saved = graph.clone();
@@ -160,14 +160,23 @@ fn as_of_date(e: &ast::Expr, params: &Params, text: &str) -> Result<Date, QueryE
 }
 
 /// The plan of each MATCH and MERGE, one text line per row.
-fn explain(graph: &Graph, query: &ast::Query) -> QueryResult {
+fn explain(graph: &Graph, query: &ast::Query, params: &Params) -> QueryResult {
     let mut scope: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     for (i, c) in query.clauses.iter().enumerate() {
         let (title, plan) = match c {
             Clause::Match(m) => (
                 if m.optional { "OptionalMatch" } else { "Match" },
-                Some(plan::plan_pattern(graph, &m.pattern, &mut scope)),
+                Some(plan::plan_match(
+                    graph,
+                    &m.pattern,
+                    &mut scope,
+                    &plan::Hints {
+                        where_: m.where_.as_ref(),
+                        distinct_rows: plan::distinct_rows_after(&query.clauses, i),
+                        params: Some(params),
+                    },
+                )),
             ),
             Clause::Merge(m) => (
                 "Merge",

@@ -6,11 +6,59 @@
 //! `{name: ...}` (the name index, then an exact check), the node with the
 //! rarest label, else every node. From the anchor the chain is expanded to
 //! the right end, then to the left end.
+//!
+//! What the rest of the query allows ([`Hints`]) changes two things: a
+//! `WHERE` made only of conditions that cannot fail is split into its
+//! conjuncts, and each conjunct on a single node variable is checked as
+//! soon as that node is bound (the whole `WHERE` is still checked on each
+//! match); and a lone variable-length relationship whose trails are not
+//! seen (no relationship or path variable) and whose rows only reach a
+//! `DISTINCT` projection is matched by breadth-first reachability, each
+//! end node once, instead of by enumerating trails.
 
 use std::fmt;
 
-use super::ast::{Direction, Expr, ExprKind, NodePattern, PathKind, PatternPart, RelPattern};
+use super::ast::{
+    BinaryOp, Clause, Direction, Expr, ExprKind, NodePattern, PathKind, PatternPart, RelPattern,
+};
+use super::Params;
 use crate::graph::Graph;
+
+/// What the planner may assume from outside the pattern.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'q> {
+    /// The MATCH's `WHERE` condition.
+    pub where_: Option<&'q Expr>,
+    /// Only the distinct rows of this MATCH matter: how many times a row
+    /// repeats is not seen by the rest of the query.
+    pub distinct_rows: bool,
+    /// The statement's parameters, when known (a condition with a missing
+    /// parameter is not moved).
+    pub params: Option<&'q Params>,
+}
+
+/// Whether the rows of the MATCH at `clauses[at]` reach a `DISTINCT`
+/// projection without aggregates, through MATCH and UNWIND clauses only:
+/// then how often a row repeats is never seen.
+pub fn distinct_rows_after(clauses: &[Clause], at: usize) -> bool {
+    for c in clauses.iter().skip(at + 1) {
+        match c {
+            Clause::Match(_) | Clause::Unwind(_) => {}
+            Clause::With(w) => return projection_dedups(&w.projection),
+            Clause::Return(r) => return projection_dedups(&r.projection),
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn projection_dedups(p: &super::ast::Projection) -> bool {
+    p.distinct
+        && !p
+            .items
+            .iter()
+            .any(|it| super::eval::contains_aggregate(&it.expr))
+}
 
 /// How a pattern position uses its variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +133,11 @@ pub struct PartPlan<'q> {
     pub path: VarUse,
     /// The expansions in order.
     pub steps: Vec<Step>,
+    /// Conditions checked as soon as the node at each position is bound.
+    pub filters: Vec<Vec<&'q Expr>>,
+    /// The part's one variable-length relationship is matched as
+    /// reachability: each end node once, not each trail.
+    pub reach: bool,
     /// Node patterns as text, for display.
     node_text: Vec<String>,
     /// Relationship patterns as text, for display.
@@ -121,11 +174,124 @@ pub fn plan_pattern<'q>(
     parts: &'q [PatternPart],
     scope: &mut Vec<String>,
 ) -> MatchPlan<'q> {
+    plan_match(graph, parts, scope, &Hints::default())
+}
+
+/// Plans `parts` using what `hints` says about the rest of the query.
+pub fn plan_match<'q>(
+    graph: &Graph,
+    parts: &'q [PatternPart],
+    scope: &mut Vec<String>,
+    hints: &Hints<'q>,
+) -> MatchPlan<'q> {
+    let conjuncts = hints
+        .where_
+        .and_then(|w| safe_conjuncts(w, hints.params))
+        .unwrap_or_default();
     let mut out = Vec::with_capacity(parts.len());
     for part in parts {
-        out.push(plan_part(graph, part, scope));
+        out.push(plan_part(graph, part, scope, &conjuncts));
+    }
+    // Push each single-variable condition to where its node is first bound.
+    for (var, e) in conjuncts {
+        let Some(slot) = scope.iter().rposition(|n| n == var) else {
+            continue;
+        };
+        'parts: for p in &mut out {
+            for (at, u) in p.nodes.iter().enumerate() {
+                if *u == VarUse::New(slot) {
+                    if let Some(f) = p.filters.get_mut(at) {
+                        f.push(e);
+                    }
+                    break 'parts;
+                }
+            }
+        }
+    }
+    let one_rel = parts.len() == 1 && parts.iter().all(|p| p.element.chain.len() == 1);
+    if hints.distinct_rows && one_rel {
+        for p in &mut out {
+            p.reach = reachability_applies(p);
+        }
     }
     MatchPlan { parts: out }
+}
+
+/// Whether a part's variable-length relationship can be matched as
+/// reachability: plain pattern, lower bound 0 or 1, directed, and neither
+/// the relationship list nor the path is named.
+fn reachability_applies(p: &PartPlan<'_>) -> bool {
+    let Some(r) = p.rel(0) else { return false };
+    p.part.kind == PathKind::Plain
+        && p.path == VarUse::Anon
+        && p.rels.first() == Some(&VarUse::Anon)
+        && r.direction != Direction::Both
+        && r.length.is_some_and(|l| l.min.unwrap_or(1) <= 1)
+}
+
+/// The conjuncts of `w` with the one variable each reads, when every
+/// conjunct is a condition that cannot fail (so that checking one early
+/// can neither hide nor raise an error); `None` otherwise.
+fn safe_conjuncts<'q>(w: &'q Expr, params: Option<&Params>) -> Option<Vec<(&'q str, &'q Expr)>> {
+    let mut all = Vec::new();
+    split_and(w, &mut all);
+    let mut out = Vec::new();
+    for c in all {
+        let mut vars = Vec::new();
+        if !safe_condition(c, params, &mut vars) {
+            return None;
+        }
+        vars.sort_unstable();
+        vars.dedup();
+        if let [v] = vars.as_slice() {
+            out.push((*v, c));
+        }
+    }
+    Some(out)
+}
+
+fn split_and<'q>(e: &'q Expr, out: &mut Vec<&'q Expr>) {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::And, a, b) => {
+            split_and(a, out);
+            split_and(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// `a = b`, `a <> b`, `a IS [NOT] NULL`, `n:Label` over variables,
+/// properties of variables, literals and given parameters.
+fn safe_condition<'q>(e: &'q Expr, params: Option<&Params>, vars: &mut Vec<&'q str>) -> bool {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::Eq | BinaryOp::Ne, a, b) => {
+            safe_operand(a, params, vars) && safe_operand(b, params, vars)
+        }
+        ExprKind::IsNull(a, _) => safe_operand(a, params, vars),
+        ExprKind::HasLabels(a, _) => {
+            matches!(&a.kind, ExprKind::Var(_)) && safe_operand(a, params, vars)
+        }
+        _ => false,
+    }
+}
+
+fn safe_operand<'q>(e: &'q Expr, params: Option<&Params>, vars: &mut Vec<&'q str>) -> bool {
+    match &e.kind {
+        ExprKind::Literal(_) => true,
+        ExprKind::Param(p) => params.is_some_and(|ps| ps.contains_key(p)),
+        ExprKind::Var(v) => {
+            vars.push(v);
+            true
+        }
+        ExprKind::Property(b, _) => match &b.kind {
+            ExprKind::Var(v) => {
+                vars.push(v);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn node_at(part: &PatternPart, at: usize) -> Option<&NodePattern> {
@@ -152,11 +318,22 @@ fn prop_expr<'q>(n: &'q NodePattern, key: &str) -> Option<&'q Expr> {
     }
 }
 
-fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) -> PartPlan<'q> {
+/// The constant `{id: ...}` of a node pattern.
+pub fn id_expr(n: &NodePattern) -> Option<&Expr> {
+    prop_expr(n, "id")
+}
+
+fn plan_part<'q>(
+    graph: &Graph,
+    part: &'q PatternPart,
+    scope: &mut Vec<String>,
+    conjuncts: &[(&'q str, &'q Expr)],
+) -> PartPlan<'q> {
     let len = part.element.chain.len() + 1;
     let bound = |n: &NodePattern| n.var.as_ref().is_some_and(|v| scope.contains(&v.name));
-    // Pick the anchor.
-    let mut best: (u8, usize, Anchor<'q>) = (u8::MAX, 0, Anchor::All);
+    // Pick the anchor: the best kind of index, then the fewest entities
+    // (a label's count, halved for each condition on that node).
+    let mut best: ((u8, usize), usize, Anchor<'q>) = ((u8::MAX, usize::MAX), 0, Anchor::All);
     let positions: Vec<usize> = if part.kind == PathKind::Plain {
         (0..len).collect()
     } else {
@@ -165,24 +342,27 @@ fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) 
     for &at in &positions {
         let Some(n) = node_at(part, at) else { continue };
         let (rank, anchor) = if bound(n) {
-            (0, Anchor::Bound(0))
+            ((0, 0), Anchor::Bound(0))
         } else if let Some(e) = prop_expr(n, "id") {
-            (1, Anchor::Id(e))
+            ((1, 0), Anchor::Id(e))
         } else if let Some(e) = prop_expr(n, "name") {
-            (2, Anchor::Name(e))
+            ((2, 0), Anchor::Name(e))
         } else if let Some(l) = n
             .labels
             .iter()
             .min_by_key(|l| graph.sym(&l.name).map_or(0, |s| graph.with_label(s).len()))
         {
             let count = graph.sym(&l.name).map_or(0, |s| graph.with_label(s).len());
+            let conditions = n.var.as_ref().map_or(0, |v| {
+                conjuncts.iter().filter(|(c, _)| *c == v.name).count()
+            });
             // Rarer labels rank better; every label beats a full scan.
             (
-                if count < 1000 { 3 } else { 4 },
+                (3, count >> conditions.min(16)),
                 Anchor::Label(l.name.as_str()),
             )
         } else {
-            (5, Anchor::All)
+            ((5, 0), Anchor::All)
         };
         if rank < best.0 {
             best = (rank, at, anchor);
@@ -258,6 +438,8 @@ fn plan_part<'q>(graph: &Graph, part: &'q PatternPart, scope: &mut Vec<String>) 
         rels,
         path,
         steps,
+        filters: vec![Vec::new(); len],
+        reach: false,
         node_text,
         rel_text,
     }
@@ -329,15 +511,34 @@ impl fmt::Display for MatchPlan<'_> {
                 Anchor::All => "scan all nodes".to_string(),
             };
             writeln!(f, "  Anchor {node} by {how}")?;
+            let filtered = |f: &mut fmt::Formatter<'_>, at: usize| -> fmt::Result {
+                match p.filters.get(at).map_or(0, Vec::len) {
+                    0 => Ok(()),
+                    n => writeln!(
+                        f,
+                        "  Filter {} ({n} condition(s) of WHERE)",
+                        p.node_text.get(at).map_or("()", |s| s.as_str())
+                    ),
+                }
+            };
+            filtered(f, p.anchor_at)?;
             for st in &p.steps {
                 let from = p.node_text.get(st.from).map_or("()", |s| s.as_str());
                 let to = p.node_text.get(st.to).map_or("()", |s| s.as_str());
                 let rel = p.rel_text.get(st.rel).map_or("--", |s| s.as_str());
-                if st.rightward() {
-                    writeln!(f, "  Expand {from}{rel}{to}")?;
+                let how = if p.reach {
+                    " (reachability, breadth-first, each end node once)"
+                } else if p.part.kind == PathKind::Shortest {
+                    " (bidirectional when both ends are known)"
                 } else {
-                    writeln!(f, "  Expand {to}{rel}{from} (leftward)")?;
+                    ""
+                };
+                if st.rightward() {
+                    writeln!(f, "  Expand {from}{rel}{to}{how}")?;
+                } else {
+                    writeln!(f, "  Expand {to}{rel}{from} (leftward){how}")?;
                 }
+                filtered(f, st.to)?;
             }
         }
         Ok(())
