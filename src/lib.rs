@@ -8,4 +8,5 @@
 pub mod cli;
 pub mod graph;
 pub mod output;
+pub mod ownership;
 pub mod query;
