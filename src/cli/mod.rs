@@ -3,6 +3,7 @@
 
 pub mod args;
 mod check;
+mod ownership;
 mod query;
 mod show;
 mod stats;
@@ -92,6 +93,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             params,
             max_hops,
         } => query::run(args, text, file, params, *max_hops, out),
+        Command::Owners(o) => {
+            ownership::run_ownership(args, o, crate::ownership::Direction::Up, out)
+        }
+        Command::Holdings(o) => {
+            ownership::run_ownership(args, o, crate::ownership::Direction::Down, out)
+        }
+        Command::Path { from, to, via, max } => ownership::run_path(args, from, to, via, *max, out),
     }
 }
 

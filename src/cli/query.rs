@@ -80,7 +80,7 @@ fn first_mutation(statements: &[Statement]) -> Option<&Statement> {
     statements.iter().find(|s| is_mutating(s))
 }
 
-fn write_result(
+pub(super) fn write_result(
     out: &mut dyn Write,
     graph: &Graph,
     format: Format,

@@ -184,7 +184,7 @@ impl Overfull {
             .map(|id| format!(" ({id})"))
             .unwrap_or_default();
         format!(
-            "data problem: the stated shares in {}{id} add up to {}% (more than 100%) over {} relations; check the facts or ask AS OF a date",
+            "data problem: the stated shares in {}{id} add up to {}% (more than 100%) over {} relations; check the facts, or if they held at different times, ask AS OF a narrower date",
             graph.display_name(self.entity),
             percent_text(self.total_percent),
             self.relations.len()
