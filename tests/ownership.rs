@@ -446,6 +446,9 @@ fn shares_above_100_percent_are_a_data_problem() {
     assert_eq!(j[1]["problems"], serde_json::json!([message]));
     let r = run(&["-g", &g, "owners", "A", "--format", "json"]);
     assert_eq!(r.stderr, "");
+    let r = run(&["-g", &g, "query", "OWNERS OF 'Target'", "--format", "csv"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stderr, format!("kg: {message}\n"));
     let r = run(&["-g", &g, "holdings", "A", "--ultimate", "--format", "json"]);
     assert_eq!(r.stderr, format!("kg: {message}\n"));
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
