@@ -9,4 +9,5 @@ pub mod cli;
 pub mod export;
 pub mod graph;
 pub mod output;
+pub mod ownership;
 pub mod query;

@@ -319,10 +319,54 @@ fails!(
     "MATCH (n {id: 'armz'}) DELETE n",
     "ConstraintVerificationFailed DeleteConnectedNode"
 );
+yields!(
+    owners_as_of_a_month,
+    "AS OF 2024-06 OWNERS OF 'Tomtorskoye'",
+    ["EAST Group | east | OWNS | 100 | 2019 | 2024-06 | false | []"]
+);
+yields!(
+    owners_as_of_a_day_after_the_statement,
+    "OWNERS OF 'tomtor' AS OF '2024-07-01'",
+    ["Rostec | rostec | OWNS | 25 | 2024-07 | null | false | []"]
+);
+yields!(
+    owners_as_of_a_year_keep_what_held_during_it,
+    "OWNERS OF 'Tomtorskoye' AS OF 2024",
+    [
+        "EAST Group | east | OWNS | 100 | 2019 | 2024-06 | false | ['data problem: the stated shares in Tomtorskoye (tomtor) add up to 125% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date']",
+        "Rostec | rostec | OWNS | 25 | 2024-07 | null | false | ['data problem: the stated shares in Tomtorskoye (tomtor) add up to 125% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date']"
+    ]
+);
+yields!(
+    ultimate_owners_follow_part_of_backwards,
+    "OWNERS OF 'ARMZ' ULTIMATE",
+    ["Rosatom | rosatom | 100.0 | false | false | 2 | ['armz -PART_OF-> rosatom', 'rosatom -OWNS-> armz'] | []"]
+);
+yields!(holdings_ultimate, "HOLDINGS OF 'Putin' ULTIMATE", []);
+yields!(
+    path_between_two_entities,
+    "PATH FROM 'Putin' TO 'Tomtorskoye' VIA LEADS|OWNS MAX 2",
+    ["Vladimir Putin -[LEADS]-> Rostec -[OWNS since 2024-07]-> Tomtorskoye | 2 | ['putin -LEADS-> rostec'] | <path of 2 relationships>"]
+);
 fails!(
-    owners_not_yet,
-    "OWNERS OF 'Tomtorskoye'",
-    "SemanticError Unsupported"
+    owners_of_an_unknown_name,
+    "OWNERS OF 'Rostek'",
+    "ArgumentError UnknownEntity"
+);
+fails!(
+    owners_of_a_missing_parameter,
+    "OWNERS OF $who",
+    "SemanticError ParameterMissing"
+);
+fails!(
+    path_max_zero,
+    "PATH FROM 'Putin' TO 'Rostec' MAX 0",
+    "ArgumentError InvalidArgumentValue"
+);
+fails!(
+    owners_as_of_not_a_date,
+    "OWNERS OF 'Rostec' AS OF '2024-13'",
+    "ArgumentError InvalidArgumentValue"
 );
 fails!(
     missing_parameter,

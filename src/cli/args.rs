@@ -24,6 +24,41 @@ fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     Ok((name.to_string(), json))
 }
 
+/// A percentage from 0 to 100.
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number (a percentage from 0 to 100, e.g. 25)"))?;
+    if !(0.0..=100.0).contains(&v) {
+        return Err(format!("`{s}` is not a percentage from 0 to 100"));
+    }
+    Ok(v)
+}
+
+/// Relation types given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeList(pub Vec<String>);
+
+/// Relation types separated by `|` or `,`, each an identifier.
+fn parse_types(s: &str) -> Result<TypeList, String> {
+    let types: Vec<String> = s.split(['|', ',']).map(|t| t.trim().to_string()).collect();
+    for t in &types {
+        let mut chars = t.chars();
+        let ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(format!(
+                "`{t}` is not a relation type: use letters, digits and _, not starting with a digit (e.g. OWNS|CONTROLS)"
+            ));
+        }
+    }
+    Ok(TypeList(types))
+}
+
 /// kg: build, check and query knowledge graphs of who owns, controls,
 /// signed with or revoked what.
 #[derive(Debug, Parser)]
@@ -126,6 +161,29 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "FORMAT")]
         render: Option<RenderFormat>,
     },
+    /// Who owns NAME: direct owners along OWNS, CONTROLS and PART_OF, or
+    /// with --ultimate the owners at the top of every chain with their
+    /// effective shares.
+    Owners(OwnershipArgs),
+    /// What NAME owns: direct holdings, or with --ultimate the holdings at
+    /// the end of every chain with effective shares.
+    Holdings(OwnershipArgs),
+    /// The shortest chains of relations between two entities, in either
+    /// direction, each relation with its type and dates.
+    Path {
+        /// Where the chains start: an id, name or alias.
+        from: String,
+        /// Where they end: an id, name or alias.
+        to: String,
+        /// Only these relation types, separated by `|` or `,`
+        /// (e.g. OWNS|CONTROLS|PART_OF).
+        #[arg(long, value_name = "TYPES", value_parser = parse_types)]
+        via: Option<TypeList>,
+        /// The most relations in a chain (at least 1).
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_HOPS,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        max: u32,
+    },
 }
 
 /// Export formats.
@@ -166,4 +224,22 @@ pub enum RenderFormat {
     Svg,
     /// PNG.
     Png,
+}
+
+/// The options of `kg owners` and `kg holdings`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OwnershipArgs {
+    /// An id, name or alias (case does not matter).
+    pub name: String,
+    /// Follow the chains to their ends and give effective shares.
+    #[arg(long)]
+    pub ultimate: bool,
+    /// Keep answers whose share (or effective share, or its lower bound) is
+    /// at least PCT percent; answers whose share is unknown are dropped.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_share: Option<f64>,
+    /// Print under each answer the chains of relations behind it, each
+    /// relation with its dates and sources.
+    #[arg(long)]
+    pub explain: bool,
 }

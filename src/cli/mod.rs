@@ -4,6 +4,7 @@
 pub mod args;
 mod check;
 mod export;
+mod ownership;
 mod query;
 mod show;
 mod stats;
@@ -112,6 +113,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             },
             out,
         ),
+        Command::Owners(o) => {
+            ownership::run_ownership(args, o, crate::ownership::Direction::Up, out)
+        }
+        Command::Holdings(o) => {
+            ownership::run_ownership(args, o, crate::ownership::Direction::Down, out)
+        }
+        Command::Path { from, to, via, max } => ownership::run_path(args, from, to, via, *max, out),
     }
 }
 

@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use super::{load_graph, Args, CliError, Format};
 use crate::graph::Graph;
 use crate::output::rows;
-use crate::query::ast::Statement;
-use crate::query::{execute, is_mutating, parse_script, Options, Params, QueryResult, Value};
+use crate::query::ast::{Statement, StatementBody};
+use crate::query::{
+    execute, is_mutating, parse_script, run_ownership_statement, Options, Params, QueryResult,
+    Value,
+};
 
 /// Where the query text came from, for messages.
 struct QueryText {
@@ -80,7 +83,7 @@ fn first_mutation(statements: &[Statement]) -> Option<&Statement> {
     statements.iter().find(|s| is_mutating(s))
 }
 
-fn write_result(
+pub(super) fn write_result(
     out: &mut dyn Write,
     graph: &Graph,
     format: Format,
@@ -126,8 +129,18 @@ pub fn run(
         as_of: args.as_of,
     };
     for (i, st) in script.statements.iter().enumerate() {
-        let result = execute(&mut graph, &query.text, st, &params, &options)
-            .map_err(|e| CliError::Failed(located(e.render(&query.text))))?;
+        let result = if matches!(st.body, StatementBody::Query(_)) {
+            execute(&mut graph, &query.text, st, &params, &options)
+        } else {
+            // Ownership statements also report data problems, on stderr.
+            run_ownership_statement(&graph, &query.text, st, &params, &options).map(|a| {
+                for w in &a.warnings {
+                    eprintln!("kg: {w}");
+                }
+                a.result
+            })
+        }
+        .map_err(|e| CliError::Failed(located(e.render(&query.text))))?;
         if i > 0 && args.format == Format::Table {
             writeln!(out)?;
         }

@@ -10,6 +10,7 @@ mod eval;
 mod expr;
 pub mod functions;
 mod mutate;
+pub mod ownership;
 pub mod parser;
 pub mod plan;
 pub mod print;
@@ -92,25 +93,14 @@ pub fn execute(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
-    let unsupported = |what: &str| {
-        Err(QueryError::runtime(
-            RuntimeKind::SemanticError,
-            "Unsupported",
-            format!("{what} is not available in this build"),
-            Some(statement.span),
-        ))
-    };
     let query = match &statement.body {
         StatementBody::Query(q) => q,
-        StatementBody::Owners(_) => return unsupported("OWNERS OF"),
-        StatementBody::Holdings(_) => return unsupported("HOLDINGS OF"),
-        StatementBody::Path(_) => return unsupported("PATH FROM"),
+        StatementBody::Owners(_) | StatementBody::Holdings(_) | StatementBody::Path(_) => {
+            return Ok(run_ownership_statement(graph, text, statement, params, options)?.result)
+        }
     };
     semantic::check(query, text)?;
-    let as_of = match &statement.as_of {
-        Some(e) => Some(as_of_date(e, params, text)?),
-        None => options.as_of,
-    };
+    let as_of = statement_as_of(statement, params, text, options)?;
     let ctx = eval::Ctx {
         text,
         params,
@@ -129,6 +119,127 @@ pub fn execute(
         r
     } else {
         eval::run_query(graph, query, &ctx)
+    }
+}
+
+/// Runs an `OWNERS OF`, `HOLDINGS OF` or `PATH FROM` statement: names
+/// are resolved as `kg show` resolves them (id, name or alias, ignoring
+/// case); `EXPLAIN` before an ownership statement adds the `explanation`
+/// column. The rows come with the data problems found on the way.
+pub fn run_ownership_statement(
+    graph: &Graph,
+    text: &str,
+    statement: &Statement,
+    params: &Params,
+    options: &Options,
+) -> Result<ownership::Answered, QueryError> {
+    use crate::ownership::Direction;
+    let as_of = statement_as_of(statement, params, text, options)?;
+    let explain = statement.mode == Some(ExplainMode::Explain);
+    let request = |st: &ast::OwnershipStatement, direction| -> Result<_, QueryError> {
+        Ok(ownership::OwnershipRequest {
+            entity: entity_named(graph, &st.name, params, text)?,
+            direction,
+            ultimate: st.ultimate,
+            min_share: None,
+            explain,
+            as_of,
+        })
+    };
+    match &statement.body {
+        StatementBody::Owners(st) => Ok(ownership::ownership_rows(
+            graph,
+            &request(st, Direction::Up)?,
+        )),
+        StatementBody::Holdings(st) => Ok(ownership::ownership_rows(
+            graph,
+            &request(st, Direction::Down)?,
+        )),
+        StatementBody::Path(p) => {
+            let from = entity_named(graph, &p.from, params, text)?;
+            let to = entity_named(graph, &p.to, params, text)?;
+            let max = match p.max {
+                None => options.max_hops,
+                Some(0) => {
+                    return Err(QueryError::argument(
+                        "InvalidArgumentValue",
+                        "MAX must be at least 1",
+                        statement.span,
+                    ))
+                }
+                Some(m) => u32::try_from(m).unwrap_or(u32::MAX),
+            };
+            Ok(ownership::path_rows(
+                graph,
+                &ownership::PathRequest {
+                    from,
+                    to,
+                    options: crate::ownership::path::PathOptions {
+                        via: p.via.iter().map(|t| t.name.clone()).collect(),
+                        max,
+                        as_of,
+                    },
+                },
+            ))
+        }
+        StatementBody::Query(_) => Err(QueryError::runtime(
+            RuntimeKind::SemanticError,
+            "NotAnOwnershipStatement",
+            "not an OWNERS OF, HOLDINGS OF or PATH FROM statement",
+            Some(statement.span),
+        )),
+    }
+}
+
+/// The entity a name expression (a string or a `$parameter` holding one)
+/// refers to.
+fn entity_named(
+    graph: &Graph,
+    e: &ast::Expr,
+    params: &Params,
+    text: &str,
+) -> Result<crate::graph::NodeIndex, QueryError> {
+    let name = match &e.kind {
+        ExprKind::Literal(Literal::Str(s)) => s.clone(),
+        ExprKind::Param(p) => match params.get(p) {
+            Some(Value::Str(s)) => s.clone(),
+            Some(v) => {
+                return Err(QueryError::type_error(
+                    "InvalidArgumentType",
+                    format!("a name must be a string, but `${p}` is {}", v.type_name()),
+                    e.span,
+                ))
+            }
+            None => {
+                return Err(QueryError::runtime(
+                    RuntimeKind::SemanticError,
+                    "ParameterMissing",
+                    format!("parameter `${p}` is not given"),
+                    Some(e.span),
+                ))
+            }
+        },
+        _ => query_error::snippet(text, e.span).to_string(),
+    };
+    crate::graph::lookup::resolve(graph, &name).map_err(|err| {
+        let code = match err {
+            crate::graph::lookup::LookupError::Unknown { .. } => "UnknownEntity",
+            crate::graph::lookup::LookupError::Ambiguous { .. } => "AmbiguousEntity",
+        };
+        QueryError::argument(code, err.to_string(), e.span)
+    })
+}
+
+/// The statement's own `AS OF`, else the options' date.
+fn statement_as_of(
+    statement: &Statement,
+    params: &Params,
+    text: &str,
+    options: &Options,
+) -> Result<Option<Date>, QueryError> {
+    match &statement.as_of {
+        Some(e) => Ok(Some(as_of_date(e, params, text)?)),
+        None => Ok(options.as_of),
     }
 }
 

@@ -1,0 +1,379 @@
+//! The ownership statements (`OWNERS OF`, `HOLDINGS OF`, `PATH FROM`) as
+//! rows: one function per statement, used both by the query language and
+//! by the `kg owners`, `kg holdings` and `kg path` commands.
+//!
+//! Columns:
+//!
+//! - direct (`OWNERS OF x`): `owner` (or `holding`), `id`, `type`, `share`
+//!   (percent, null when not stated), `since`, `until`, `undated`,
+//!   `problems`;
+//! - `ULTIMATE`: `owner` (or `holding`), `id`, `effective_share` (percent;
+//!   a lower bound when `exact` is false; null when unknown), `exact`,
+//!   `cycle`, `chains` (how many chains are behind it, at most
+//!   [`MAX_CHAINS`](crate::ownership::ultimate::MAX_CHAINS)), `undated`
+//!   (the undated relations on those chains), `problems`;
+//! - `PATH FROM a TO b`: `chain` (the chain as text, each relation with its
+//!   type and dates), `length`, `undated`, `path` (a path value);
+//! - with `explain`, a last column `explanation`: `{"chains": [{"text",
+//!   "share", "relations": [...]}], "capped"}`, each relation with its
+//!   dates and provenance (`source`, `source_title`, `source_url`,
+//!   `locator`, `note`, `quote`).
+//!
+//! `problems` lists data problems (stated shares above 100% in total into
+//! one entity); the same sentences are returned beside the result so that
+//! the command line can warn on stderr.
+
+use std::collections::BTreeMap;
+
+use super::{Path, QueryResult, Value};
+use crate::graph::{Date, EdgeIndex, Graph, NodeIndex};
+use crate::ownership::direct::direct;
+use crate::ownership::path::{shortest, PathOptions};
+use crate::ownership::ultimate::{ultimate, Chain};
+use crate::ownership::{round_percent, Direction, Overfull};
+
+/// An `OWNERS OF` or `HOLDINGS OF` question.
+#[derive(Debug, Clone)]
+pub struct OwnershipRequest {
+    /// The entity asked about.
+    pub entity: NodeIndex,
+    /// `Up` for owners, `Down` for holdings.
+    pub direction: Direction,
+    /// Follow chains to their ends.
+    pub ultimate: bool,
+    /// Keep only answers whose (effective) share is at least this many
+    /// percent; answers with an unknown share are dropped.
+    pub min_share: Option<f64>,
+    /// Add the `explanation` column.
+    pub explain: bool,
+    /// Only relations valid during this period take part.
+    pub as_of: Option<Date>,
+}
+
+/// A `PATH FROM` question.
+#[derive(Debug, Clone)]
+pub struct PathRequest {
+    /// Where the chains start.
+    pub from: NodeIndex,
+    /// Where they end.
+    pub to: NodeIndex,
+    /// Types, hops and date.
+    pub options: PathOptions,
+}
+
+/// Rows and the data problems found on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answered {
+    /// The rows.
+    pub result: QueryResult,
+    /// Data problems and notes for stderr, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+fn str_or_null<T: ToString>(v: Option<T>) -> Value {
+    v.map_or(Value::Null, |x| Value::Str(x.to_string()))
+}
+
+fn percent(fraction: Option<f64>) -> Value {
+    fraction.map_or(Value::Null, |f| Value::Float(round_percent(f * 100.0)))
+}
+
+/// `-[TYPE since 2024-12]->` or `<-[PART_OF]-` as seen walking from `at`.
+fn hop_text(graph: &Graph, e: EdgeIndex, at: NodeIndex) -> String {
+    let Some(r) = graph.relation(e) else {
+        return "-[?]-".into();
+    };
+    let mut label = graph.resolve(r.ty).to_string();
+    match (r.since, r.until) {
+        (Some(s), Some(u)) => label.push_str(&format!(" {s} to {u}")),
+        (Some(s), None) => label.push_str(&format!(" since {s}")),
+        (None, Some(u)) => label.push_str(&format!(" until {u}")),
+        (None, None) => {}
+    }
+    let forward = graph.endpoints(e).is_some_and(|(from, _)| from == at);
+    if forward {
+        format!("-[{label}]->")
+    } else {
+        format!("<-[{label}]-")
+    }
+}
+
+/// `A -[T]-> B <-[U]- C` for a walk through `nodes` over `rels`.
+fn walk_text(graph: &Graph, nodes: &[NodeIndex], rels: &[EdgeIndex]) -> String {
+    let mut s = String::new();
+    for (i, n) in nodes.iter().enumerate() {
+        s.push_str(&graph.display_name(*n));
+        if let Some(&e) = rels.get(i) {
+            s.push(' ');
+            s.push_str(&hop_text(graph, e, *n));
+            s.push(' ');
+        }
+    }
+    s
+}
+
+fn id_of(graph: &Graph, n: NodeIndex) -> Value {
+    str_or_null(graph.entity(n).and_then(|e| e.id.as_deref()))
+}
+
+/// `from-id -TYPE-> to-id`, naming an undated relation.
+fn relation_name(graph: &Graph, e: EdgeIndex) -> String {
+    let (Some(r), Some((from, to))) = (graph.relation(e), graph.endpoints(e)) else {
+        return String::new();
+    };
+    let name = |n: NodeIndex| {
+        graph
+            .entity(n)
+            .and_then(|x| x.id.as_deref().map(str::to_string))
+            .unwrap_or_else(|| graph.display_name(n))
+    };
+    format!("{} -{}-> {}", name(from), graph.resolve(r.ty), name(to))
+}
+
+fn undated(graph: &Graph, rels: impl IntoIterator<Item = EdgeIndex>) -> Value {
+    let mut names: Vec<String> = Vec::new();
+    for e in rels {
+        if graph.relation(e).is_some_and(|r| r.is_undated()) {
+            let n = relation_name(graph, e);
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    Value::List(names.into_iter().map(Value::Str).collect())
+}
+
+/// One relation with its dates and provenance, for explanations.
+fn relation_map(graph: &Graph, e: EdgeIndex, share: Option<f64>) -> Value {
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    let (Some(r), Some((from, to))) = (graph.relation(e), graph.endpoints(e)) else {
+        return Value::Null;
+    };
+    let p = r.provenance();
+    let source = p.source.as_deref().and_then(|s| graph.source(s));
+    m.insert("type".into(), Value::Str(graph.resolve(r.ty).to_string()));
+    m.insert("from".into(), id_of(graph, from));
+    m.insert("from_name".into(), Value::Str(graph.display_name(from)));
+    m.insert("to".into(), id_of(graph, to));
+    m.insert("to_name".into(), Value::Str(graph.display_name(to)));
+    m.insert("share".into(), percent(share));
+    m.insert("since".into(), str_or_null(r.since));
+    m.insert("until".into(), str_or_null(r.until));
+    m.insert("source".into(), str_or_null(p.source.as_deref()));
+    m.insert(
+        "source_title".into(),
+        str_or_null(source.and_then(|s| s.title.as_deref())),
+    );
+    m.insert(
+        "source_url".into(),
+        str_or_null(source.and_then(|s| s.url.as_deref())),
+    );
+    m.insert("locator".into(), str_or_null(p.locator.as_deref()));
+    m.insert("note".into(), str_or_null(p.note.as_deref()));
+    m.insert("quote".into(), str_or_null(p.quote.as_deref()));
+    Value::Map(m)
+}
+
+fn chain_map(graph: &Graph, chain: &Chain) -> Value {
+    let mut nodes: Vec<NodeIndex> = chain.edges.iter().map(|e| e.owner).collect();
+    if let Some(last) = chain.edges.last() {
+        nodes.push(last.owned);
+    }
+    let rels: Vec<EdgeIndex> = chain.edges.iter().map(|e| e.relation).collect();
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    m.insert("text".into(), Value::Str(walk_text(graph, &nodes, &rels)));
+    m.insert("share".into(), percent(chain.share()));
+    m.insert(
+        "relations".into(),
+        Value::List(
+            chain
+                .edges
+                .iter()
+                .map(|e| relation_map(graph, e.relation, e.share))
+                .collect(),
+        ),
+    );
+    Value::Map(m)
+}
+
+fn explanation(graph: &Graph, chains: &[Chain], capped: bool) -> Value {
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    m.insert(
+        "chains".into(),
+        Value::List(chains.iter().map(|c| chain_map(graph, c)).collect()),
+    );
+    m.insert("capped".into(), Value::Bool(capped));
+    Value::Map(m)
+}
+
+fn problem_list(graph: &Graph, problems: &[&Overfull]) -> Value {
+    Value::List(
+        problems
+            .iter()
+            .map(|p| Value::Str(p.message(graph)))
+            .collect(),
+    )
+}
+
+fn keep(share: Option<f64>, min_share: Option<f64>) -> bool {
+    match min_share {
+        None => true,
+        Some(min) => share.is_some_and(|s| round_percent(s * 100.0) >= min - 1e-9),
+    }
+}
+
+/// Answers `OWNERS OF` / `HOLDINGS OF`, direct or ultimate.
+pub fn ownership_rows(graph: &Graph, req: &OwnershipRequest) -> Answered {
+    let who = match req.direction {
+        Direction::Up => "owner",
+        Direction::Down => "holding",
+    };
+    if req.ultimate {
+        return ultimate_rows(graph, req, who);
+    }
+    let d = direct(graph, req.entity, req.direction, req.as_of);
+    let mut columns: Vec<String> = [
+        who, "id", "type", "share", "since", "until", "undated", "problems",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if req.explain {
+        columns.push("explanation".into());
+    }
+    let mut rows = Vec::new();
+    for e in &d.edges {
+        if !keep(e.share, req.min_share) {
+            continue;
+        }
+        let other = e.far(req.direction);
+        let Some(r) = graph.relation(e.relation) else {
+            continue;
+        };
+        let share = e.share.map_or(Value::Null, |_| {
+            match graph.relation_property(e.relation, "share") {
+                Some(p) => Value::from_prop(p),
+                None => Value::Null,
+            }
+        });
+        let problems: Vec<&Overfull> = d.problems.iter().filter(|p| p.entity == e.owned).collect();
+        let mut row = vec![
+            Value::Str(graph.display_name(other)),
+            id_of(graph, other),
+            Value::Str(graph.resolve(r.ty).to_string()),
+            share,
+            str_or_null(r.since),
+            str_or_null(r.until),
+            Value::Bool(r.is_undated()),
+            problem_list(graph, &problems),
+        ];
+        if req.explain {
+            let chain = Chain { edges: vec![*e] };
+            row.push(explanation(graph, &[chain], false));
+        }
+        rows.push(row);
+    }
+    Answered {
+        result: QueryResult { columns, rows },
+        warnings: d.problems.iter().map(|p| p.message(graph)).collect(),
+    }
+}
+
+fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
+    let u = ultimate(graph, req.entity, req.direction, req.as_of);
+    let mut columns: Vec<String> = [
+        who,
+        "id",
+        "effective_share",
+        "exact",
+        "cycle",
+        "chains",
+        "undated",
+        "problems",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if req.explain {
+        columns.push("explanation".into());
+    }
+    let mut rows = Vec::new();
+    let mut problems: Vec<String> = u.problems.iter().map(|p| p.message(graph)).collect();
+    for a in &u.answers {
+        if !a.converged {
+            problems.push(format!(
+                "data problem: the effective share of {} does not converge: a cycle of holdings adds up to 100% or more",
+                graph.display_name(a.entity)
+            ));
+        }
+        if !keep(a.share, req.min_share) {
+            continue;
+        }
+        let on_chains: Vec<&Overfull> = u
+            .problems
+            .iter()
+            .filter(|p| {
+                a.chains
+                    .iter()
+                    .any(|c| c.edges.iter().any(|e| e.owned == p.entity))
+            })
+            .collect();
+        let rels = a
+            .chains
+            .iter()
+            .flat_map(|c| c.edges.iter().map(|e| e.relation));
+        let mut row = vec![
+            Value::Str(graph.display_name(a.entity)),
+            id_of(graph, a.entity),
+            percent(a.share),
+            Value::Bool(a.exact),
+            Value::Bool(a.cycle),
+            Value::Int(a.chains.len() as i64),
+            undated(graph, rels),
+            problem_list(graph, &on_chains),
+        ];
+        if req.explain {
+            row.push(explanation(graph, &a.chains, a.chains_capped));
+        }
+        rows.push(row);
+    }
+    Answered {
+        result: QueryResult { columns, rows },
+        warnings: problems,
+    }
+}
+
+/// Answers `PATH FROM a TO b`.
+pub fn path_rows(graph: &Graph, req: &PathRequest) -> Answered {
+    let found = shortest(graph, req.from, req.to, &req.options);
+    let columns = ["chain", "length", "undated", "path"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows = found
+        .paths
+        .iter()
+        .map(|p| {
+            vec![
+                Value::Str(walk_text(graph, &p.nodes, &p.relations)),
+                Value::Int(p.relations.len() as i64),
+                undated(graph, p.relations.iter().copied()),
+                Value::Path(Path {
+                    nodes: p.nodes.clone(),
+                    rels: p.relations.clone(),
+                }),
+            ]
+        })
+        .collect();
+    let mut problems = Vec::new();
+    if found.capped {
+        problems.push(format!(
+            "only the first {} shortest chains are listed",
+            crate::ownership::path::MAX_PATHS
+        ));
+    }
+    Answered {
+        result: QueryResult { columns, rows },
+        warnings: problems,
+    }
+}
