@@ -8,5 +8,6 @@
 pub mod cli;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod output;
 pub mod query;

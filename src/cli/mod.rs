@@ -4,6 +4,7 @@
 pub mod args;
 mod check;
 mod export;
+mod import;
 mod query;
 mod show;
 mod stats;
@@ -112,6 +113,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             },
             out,
         ),
+        Command::Import {
+            from,
+            files,
+            output,
+            skip_invalid,
+            name,
+        } => import::run_import(
+            *from,
+            files,
+            output.as_deref(),
+            *skip_invalid,
+            name.as_deref(),
+            out,
+        ),
+        Command::Merge { files, output } => import::run_merge(files, output.as_deref(), out),
     }
 }
 
