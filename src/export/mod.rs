@@ -131,7 +131,7 @@ pub enum ExportError {
         known: Vec<String>,
     },
     /// CSV export writes several files, so it needs a directory.
-    #[error("--to csv writes several files (nodes.csv, relationships.csv, load-ladybug.cypher): give a directory with -o DIR")]
+    #[error("--to csv writes several files (nodes.csv, relationships.csv, sources.csv, load-ladybug.cypher): give a directory with -o DIR")]
     NeedsDirectory,
     /// The graph cannot be written in this format.
     #[error("{0}")]

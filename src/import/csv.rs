@@ -19,7 +19,10 @@
 //! on `;`), no type or any other type for text; `:IGNORE` columns are
 //! skipped. An empty cell is an absent property. A `double` cell written
 //! without a decimal point or exponent (`51`) is read as an integer, so
-//! that a graph exported and imported again has the same numbers. ID
+//! that a graph exported and imported again has the same numbers. A cell
+//! of a text column that is a JSON array of scalars (`["a","b"]`) is a
+//! list: the export writes a list that way in a column whose other cells
+//! are not lists. ID
 //! groups (`:ID(Person)`) are not separate id spaces: ids are global.
 //!
 //! What CSV cannot carry: the graph's name (give `kg import --name`), an
@@ -141,7 +144,36 @@ fn cell(text: &str, col: &Column) -> Result<Option<PropValue>, String> {
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(Some(PropValue::List(items.into())));
     }
+    if col.kind == Kind::Text {
+        if let Some(list) = json_list(text) {
+            return Ok(Some(list));
+        }
+    }
     scalar(text, col.kind).map(Some)
+}
+
+/// A list written as JSON text in a text column: how the export writes a
+/// list in a column whose other cells are not lists.
+fn json_list(text: &str) -> Option<PropValue> {
+    if !(text.starts_with('[') && text.ends_with(']')) {
+        return None;
+    }
+    let serde_json::Value::Array(items) = serde_json::from_str(text).ok()? else {
+        return None;
+    };
+    let items = items
+        .iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Some(PropValue::Str(s.as_str().into())),
+            serde_json::Value::Bool(b) => Some(PropValue::Bool(*b)),
+            serde_json::Value::Number(n) => n
+                .as_i64()
+                .map(PropValue::Int)
+                .or_else(|| n.as_f64().map(PropValue::Float)),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(PropValue::List(items.into()))
 }
 
 fn scalar(text: &str, kind: Kind) -> Result<PropValue, String> {
