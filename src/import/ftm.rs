@@ -104,7 +104,14 @@ impl Record {
 }
 
 fn parse_line(text: &str) -> Result<Record, String> {
-    let json: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let json: Value = serde_json::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let what = full.split(" at line ").next().unwrap_or(&full);
+        format!(
+            "not JSON ({what} at column {}): one entity, a JSON object, a line",
+            e.column()
+        )
+    })?;
     let Value::Object(obj) = json else {
         return Err(
             "not an FtM entity: a JSON object {\"id\", \"schema\", \"properties\"} is expected"
