@@ -331,7 +331,7 @@ pub fn import(inputs: &[Input], progress: &mut dyn FnMut(usize)) -> Import {
     let mut seen = 0usize;
     let mut tick = |n: usize| {
         seen += n;
-        if seen % PROGRESS_EVERY == 0 {
+        if seen.is_multiple_of(PROGRESS_EVERY) {
             progress(seen);
         }
     };
@@ -426,7 +426,7 @@ fn node_row(table: &Table, row: &::csv::StringRecord, graph: &mut Graph) -> Resu
                 aliases.extend(
                     text.split(';')
                         .filter(|a| !a.is_empty())
-                        .map(|a| Box::<str>::from(a)),
+                        .map(Box::<str>::from),
                 );
             }
             Role::Prop(col) => {

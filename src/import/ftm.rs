@@ -233,7 +233,7 @@ pub fn import(inputs: &[Input], progress: &mut dyn FnMut(usize)) -> Import {
                 continue;
             }
             out.counts.records += 1;
-            if out.counts.records % PROGRESS_EVERY == 0 {
+            if out.counts.records.is_multiple_of(PROGRESS_EVERY) {
                 progress(out.counts.records);
             }
             match parse_line(line) {
