@@ -265,7 +265,12 @@ fn csv_directories_match_their_golden_files() {
         files.sort();
         assert_eq!(
             files,
-            ["load-ladybug.cypher", "nodes.csv", "relationships.csv"],
+            [
+                "load-ladybug.cypher",
+                "nodes.csv",
+                "relationships.csv",
+                "sources.csv"
+            ],
             "{name}: no temporary file may be left behind"
         );
         for f in files {

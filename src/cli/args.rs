@@ -184,6 +184,50 @@ pub enum Command {
               value_parser = clap::value_parser!(u32).range(1..))]
         max: u32,
     },
+    /// Build a graph file from CSV (Neo4j bulk-import headers),
+    /// FollowTheMoney JSON lines or BODS 0.4 packages.
+    Import {
+        /// The input format.
+        #[arg(long = "from", value_enum, value_name = "FORMAT")]
+        from: ImportFormat,
+        /// The input files (for csv, a directory stands for its .csv
+        /// files).
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// Write the graph to FILE (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Leave out invalid rows (reported on standard error, with their
+        /// count) instead of failing.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// The graph's name in the file.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Combine graph files into one, with the rules of loading several
+    /// files (the same id must say the same thing; identical relations
+    /// are kept once), and write it in the canonical layout.
+    Merge {
+        /// The graph files to combine.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// Write the graph to FILE (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Import formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Node and relationship CSV files with Neo4j bulk-import headers (as
+    /// `export --to csv` writes them).
+    Csv,
+    /// FollowTheMoney entities, one JSON object a line (OpenSanctions).
+    Ftm,
+    /// Beneficial Ownership Data Standard 0.4 packages.
+    Bods,
 }
 
 /// Export formats.

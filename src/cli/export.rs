@@ -97,7 +97,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
     }
     if format == Format::Csv && req.output.is_none() {
         return Err(CliError::Usage(
-            "--to csv writes several files (nodes.csv, relationships.csv, load-ladybug.cypher): give the directory to write them into with -o DIR".into(),
+            "--to csv writes several files (nodes.csv, relationships.csv, sources.csv, load-ladybug.cypher): give the directory to write them into with -o DIR".into(),
         ));
     }
     if let Some(q) = req.query {

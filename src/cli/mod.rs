@@ -4,6 +4,7 @@
 pub mod args;
 mod check;
 mod export;
+mod import;
 mod ownership;
 mod query;
 mod show;
@@ -120,6 +121,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             ownership::run_ownership(args, o, crate::ownership::Direction::Down, out)
         }
         Command::Path { from, to, via, max } => ownership::run_path(args, from, to, via, *max, out),
+        Command::Import {
+            from,
+            files,
+            output,
+            skip_invalid,
+            name,
+        } => import::run_import(
+            *from,
+            files,
+            output.as_deref(),
+            *skip_invalid,
+            name.as_deref(),
+            out,
+        ),
+        Command::Merge { files, output } => import::run_merge(files, output.as_deref(), out),
     }
 }
 

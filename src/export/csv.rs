@@ -7,6 +7,9 @@
 //! - `relationships.csv`: `:START_ID`, `:END_ID`, `:TYPE`, `since`,
 //!   `until`, `source`, `locator`, `note`, `quote`, then the property
 //!   columns.
+//! - `sources.csv`: `id`, `url`, `title`, `published`: the graph's
+//!   sources, which relations cite by id (not a Neo4j file; `kg import
+//!   --from csv` reads it).
 //! - `load-ladybug.cypher`: the `CREATE NODE TABLE`, `CREATE REL TABLE`
 //!   and `COPY ... FROM` statements that load the two files into
 //!   LadybugDB (one `Entity` table, one `Relation` table; lists and labels
@@ -15,7 +18,8 @@
 //! Neo4j reads the files as they are:
 //! `neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv`.
 //! Arrays are joined by `;` (Neo4j's default array delimiter), so a
-//! string inside a list must not hold `;`.
+//! string inside a list must not hold `;`. `kg import --from csv` reads
+//! the files back (see [`crate::import::csv`] for what CSV cannot carry).
 
 use std::collections::BTreeMap;
 
@@ -128,7 +132,10 @@ impl ColType {
 
 fn scalar(v: &PropValue, as_: Scalar) -> String {
     match (v, as_) {
-        (PropValue::Int(i), Scalar::Double) => format_float(*i as f64),
+        // An integer in a column of doubles keeps its form (`51`, which
+        // Neo4j reads as 51.0), so that `kg import` reads it back as an
+        // integer.
+        (PropValue::Int(i), Scalar::Double) => i.to_string(),
         (PropValue::Float(f), _) => format_float(*f),
         (PropValue::List(_), _) => v.to_json().to_string(),
         _ => v.to_string(),
@@ -167,7 +174,7 @@ fn ddl_name(s: &str) -> String {
 const REL_FIELDS: [&str; 6] = ["since", "until", "source", "locator", "note", "quote"];
 
 /// The files of a CSV export: (file name, contents), in the order
-/// `nodes.csv`, `relationships.csv`, `load-ladybug.cypher`.
+/// `nodes.csv`, `relationships.csv`, `sources.csv`, `load-ladybug.cypher`.
 pub fn files(graph: &Graph) -> Result<Vec<(String, String)>, WriteError> {
     let interner = graph.interner();
     let node_cols = columns(
@@ -294,9 +301,25 @@ pub fn files(graph: &Graph) -> Result<Vec<(String, String)>, WriteError> {
         rel_ddl.join(", ")
     );
 
+    let mut sources = vec![vec![
+        "id".to_string(),
+        "url".to_string(),
+        "title".to_string(),
+        "published".to_string(),
+    ]];
+    for s in graph.sources() {
+        sources.push(vec![
+            s.id.clone(),
+            s.url.clone().unwrap_or_default(),
+            s.title.clone().unwrap_or_default(),
+            s.published.map(|d| d.to_string()).unwrap_or_default(),
+        ]);
+    }
+
     Ok(vec![
         ("nodes.csv".to_string(), write_rows(&nodes)),
         ("relationships.csv".to_string(), write_rows(&rels)),
+        ("sources.csv".to_string(), write_rows(&sources)),
         ("load-ladybug.cypher".to_string(), load),
     ])
 }

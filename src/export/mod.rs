@@ -131,7 +131,7 @@ pub enum ExportError {
         known: Vec<String>,
     },
     /// CSV export writes several files, so it needs a directory.
-    #[error("--to csv writes several files (nodes.csv, relationships.csv, load-ladybug.cypher): give a directory with -o DIR")]
+    #[error("--to csv writes several files (nodes.csv, relationships.csv, sources.csv, load-ladybug.cypher): give a directory with -o DIR")]
     NeedsDirectory,
     /// The graph cannot be written in this format.
     #[error("{0}")]
@@ -293,6 +293,25 @@ pub fn query_subgraph(
 
 /// Writes a single-file format. CSV writes several files: use
 /// [`csv::files`].
+///
+/// The whole graph as Graphviz DOT, or only what a query found:
+///
+/// ```
+/// use kg::export::{query_subgraph, to_text, whole_graph, DiagramOptions, Format};
+///
+/// let graph = kg::graph::load_str(kg::cli::BUILTIN_NAME, kg::cli::BUILTIN_GRAPH)?;
+/// let dot = to_text(&whole_graph(&graph, None), Format::Dot, &DiagramOptions::default())?;
+/// assert!(dot.starts_with("digraph"));
+///
+/// let owners = query_subgraph(
+///     &graph,
+///     "MATCH p = (o)-[:OWNS|CONTROLS*1..3]->(d:Deposit) RETURN p",
+///     &kg::query::Options::default(),
+/// )?;
+/// let dot = to_text(&owners, Format::Dot, &DiagramOptions::default())?;
+/// assert!(dot.contains("->"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_text(
     graph: &Graph,
     format: Format,

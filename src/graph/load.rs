@@ -792,7 +792,27 @@ fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Loads graph files from disk into one graph.
+/// Loads graph files from disk into one graph, with the duplicate rules of
+/// several files (the same id must say the same thing; an identical
+/// relation in two files is kept once). Every problem of every file is
+/// reported, each with its file and record.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let a = dir.path().join("a.json");
+/// let b = dir.path().join("b.json");
+/// std::fs::write(&a, r#"{"kg": 1, "entities": [{"id": "x", "labels": ["Company"], "name": "X"}], "relations": []}"#)?;
+/// std::fs::write(&b, r#"{"kg": 1, "entities": [{"id": "y", "labels": ["Person"], "name": "Y"}],
+///   "relations": [{"from": "y", "type": "OWNS", "to": "x", "props": {"share": 100}}]}"#)?;
+/// let graph = kg::graph::load_paths(&[&a, &b])?;
+/// assert_eq!((graph.entity_count(), graph.relation_count()), (2, 1));
+///
+/// // A relation to an id no file has: the error says where.
+/// std::fs::write(&b, r#"{"kg": 1, "entities": [], "relations": [{"from": "x", "type": "OWNS", "to": "nobody"}]}"#)?;
+/// let err = kg::graph::load_paths(&[&a, &b]).unwrap_err();
+/// assert!(err.to_string().contains("b.json"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Graph, LoadError> {
     let texts = paths
         .iter()
@@ -806,6 +826,26 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Graph, LoadError> {
 }
 
 /// Loads one graph from text; `file` names it in messages.
+///
+/// ```
+/// let text = r#"{
+///   "kg": 1,
+///   "entities": [
+///     {"id": "acme", "labels": ["Company"], "name": "Acme Ltd", "aliases": ["Acme"]},
+///     {"id": "ann", "labels": ["Person"], "name": "Ann Smith"}
+///   ],
+///   "relations": [
+///     {"from": "ann", "type": "OWNS", "to": "acme", "props": {"share": 60}, "since": "2019"}
+///   ]
+/// }"#;
+/// let graph = kg::graph::load_str("acme.json", text)?;
+/// let acme = graph.by_name("acme")[0]; // names and aliases, any case
+/// assert_eq!(graph.entity(acme).and_then(|e| e.name.as_deref()), Some("Acme Ltd"));
+///
+/// let err = kg::graph::load_str("bad.json", r#"{"kg": 1, "entities": []}"#).unwrap_err();
+/// assert!(err.to_string().contains("relations"));
+/// # Ok::<(), kg::graph::LoadError>(())
+/// ```
 pub fn load_str(file: &str, text: &str) -> Result<Graph, LoadError> {
     build(vec![parse_file(file, text)?])
 }

@@ -86,6 +86,30 @@ pub fn is_mutating(statement: &Statement) -> bool {
 /// Runs one parsed statement. `text` is the script text the statement's
 /// spans point into (for column names and error messages). A statement
 /// that fails leaves the graph as it was.
+///
+/// Parse once with [`parse_script`], run each statement as often as
+/// needed with different parameters:
+///
+/// ```
+/// use kg::query::{execute, parse_script, Options, Params, Value};
+///
+/// let mut graph = kg::graph::load_str("g.json", r#"{"kg": 1,
+///   "entities": [{"id": "a", "labels": ["Company"], "name": "A"},
+///                {"id": "b", "labels": ["Company"], "name": "B"}],
+///   "relations": [{"from": "a", "type": "OWNS", "to": "b", "props": {"share": 51}}]}"#)?;
+/// let text = "MATCH (o)-[r:OWNS]->(c {name: $name}) RETURN o.name AS owner, r.share AS share";
+/// let script = parse_script(text)?;
+/// let statement = &script.statements[0];
+/// let mut params = Params::new();
+/// params.insert("name".into(), Value::Str("B".into()));
+/// let result = execute(&mut graph, text, statement, &params, &Options::default())?;
+/// assert_eq!(result.rows, vec![vec![Value::Str("A".into()), Value::Int(51)]]);
+///
+/// params.insert("name".into(), Value::Str("A".into()));
+/// let result = execute(&mut graph, text, statement, &params, &Options::default())?;
+/// assert!(result.rows.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn execute(
     graph: &mut Graph,
     text: &str,
@@ -330,7 +354,37 @@ fn explain(graph: &Graph, query: &ast::Query, params: &Params) -> QueryResult {
 }
 
 /// Parses `text` and runs each statement in order; stops at the first
-/// error.
+/// error. One [`QueryResult`] per statement: column names and rows.
+///
+/// ```
+/// use kg::query::{run_script, Options, Params, Value};
+///
+/// let mut graph = kg::graph::load_str(kg::cli::BUILTIN_NAME, kg::cli::BUILTIN_GRAPH)?;
+/// let mut params = Params::new();
+/// params.insert("type".into(), Value::Str("OWNS".into()));
+/// let results = run_script(
+///     &mut graph,
+///     "MATCH (a)-[r]->(b) WHERE type(r) = $type RETURN a.name AS owner, b.name AS owned, r.share AS share ORDER BY owner, owned;
+///      MATCH (n:Person) RETURN count(n) AS people",
+///     &params,
+///     &Options::default(),
+/// )?;
+/// assert_eq!(results.len(), 2);
+/// assert_eq!(results[0].columns, ["owner", "owned", "share"]);
+/// for row in &results[0].rows {
+///     // Each row has one value per column; a missing share is null.
+///     if let [Value::Str(owner), Value::Str(owned), share] = row.as_slice() {
+///         println!("{owner} owns {owned} ({share:?})");
+///     }
+/// }
+/// assert!(matches!(results[1].rows[0][0], Value::Int(n) if n > 0));
+///
+/// // Errors carry the position; render() draws the caret.
+/// let text = "MATCH (n RETURN n";
+/// let err = run_script(&mut graph, text, &Params::new(), &Options::default()).unwrap_err();
+/// assert!(err.render(text).contains('^'));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run_script(
     graph: &mut Graph,
     text: &str,
