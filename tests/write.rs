@@ -967,3 +967,24 @@ fn the_shell_on_a_terminal() {
     );
     assert!(history.contains(":write"), "{history}");
 }
+
+#[test]
+fn changes_that_would_not_load_are_not_saved() {
+    let (dir, file) = graph_dir(SMALL);
+    let r = run_args(
+        dir.path(),
+        &[
+            "-g",
+            "g.json",
+            "query",
+            "--write",
+            "MATCH (a {id: 'acme'}), (b {id: 'bob'}) CREATE (a)-[:OWNS {source: 'nowhere', share: 500}]->(b)",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "cannot save: the changed graph would not load; nothing was saved:\ng.json: relations[1] (acme -OWNS-> bob): `props.share` is 500: a share is a percentage from 0 to 100\ng.json: relations[1] (acme -OWNS-> bob): `source` \"nowhere\" is not the id of any source; add it to `sources`\n2 problems\n"
+    );
+    assert_eq!(read(&file), SMALL);
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{
     graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, ScriptArgs,
 };
-use crate::graph::save::{prepare_for_save, save_graph, FileLock, SaveError};
+use crate::graph::save::{checked_text, prepare_for_save, save_graph, FileLock};
 use crate::graph::{Changes, Graph};
 use crate::output::rows;
 use crate::query::ast::Statement;
@@ -303,7 +303,7 @@ pub fn run(
             }
             None => {
                 // --dry-run: check that the file could be written.
-                crate::graph::to_file_text(&graph).map_err(|e| save_failed(SaveError::Write(e)))?;
+                checked_text(Path::new(&target_name(args)), &graph).map_err(save_failed)?;
                 if !opts.quiet {
                     flush_then(out, || {
                         eprintln!("dry run, nothing saved: would change {total}{id_note}")
@@ -321,4 +321,12 @@ pub fn run(
 
 fn graph_paths_count(args: &Args) -> usize {
     graph_paths(args).len()
+}
+
+/// The file a dry run would save to, for messages.
+fn target_name(args: &Args) -> String {
+    match graph_paths(args).as_slice() {
+        [one] => one.display().to_string(),
+        _ => "<graph>".to_string(),
+    }
 }

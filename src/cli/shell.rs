@@ -31,8 +31,8 @@ use super::args::ExportFormat;
 use super::query::{json_to_value, write_result, write_separator};
 use super::{graph_paths, load_graph, save_failed, write_target, Args, CliError, Format};
 use crate::export::{self, file, whole_graph, DiagramOptions};
-use crate::graph::save::{prepare_for_save, save_text, FileLock};
-use crate::graph::{to_file_text, Date, Graph};
+use crate::graph::save::{checked_text, prepare_for_save, save_text, FileLock};
+use crate::graph::{Date, Graph};
 use crate::query::{execute, is_mutating, parse_script, Options, Params, QueryError};
 
 const HELP: &str = "\
@@ -597,7 +597,7 @@ impl Session<'_> {
             }
             let mut graph = self.graph.clone();
             let ids = prepare_for_save(&mut graph).map_err(save_failed)?;
-            let text = to_file_text(&graph).map_err(|e| CliError::Failed(e.to_string()))?;
+            let text = checked_text(&path, &graph).map_err(save_failed)?;
             save_text(&path, &text).map_err(save_failed)?;
             self.graph = graph;
             self.target = Some((path.clone(), Some(hash_of(text.as_bytes()))));

@@ -21,6 +21,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::load::load_str;
 use super::model::Graph;
 use super::value::PropValue;
 use super::write::{to_file_text, WriteError};
@@ -55,6 +56,11 @@ pub enum SaveError {
     /// The graph cannot be written as a file.
     #[error("cannot save: {0}")]
     Write(#[from] WriteError),
+    /// The file the changes would give does not pass the checks of
+    /// loading (a relation's `source` that is not in `sources`, a share
+    /// over 100): nothing is saved.
+    #[error("cannot save: the changed graph would not load; nothing was saved:\n{0}")]
+    Invalid(String),
     /// The file system refused.
     #[error("{path}: {message}")]
     Io {
@@ -377,10 +383,20 @@ pub fn save_text(file: &Path, text: &str) -> Result<(), SaveError> {
     Ok(())
 }
 
-/// Writes `graph` over `file` atomically in the canonical layout; see
-/// [`save_text`]. Call [`prepare_for_save`] first.
-pub fn save_graph(file: &Path, graph: &Graph) -> Result<(), SaveError> {
+/// The file text of `graph`, checked as loading checks it, so that a save
+/// never writes a file that does not load. Call [`prepare_for_save`]
+/// first. `file` names the file in problems.
+pub fn checked_text(file: &Path, graph: &Graph) -> Result<String, SaveError> {
     let text = to_file_text(graph)?;
+    load_str(&file.display().to_string(), &text).map_err(|e| SaveError::Invalid(e.to_string()))?;
+    Ok(text)
+}
+
+/// Writes `graph` over `file` atomically in the canonical layout, after
+/// checking it ([`checked_text`]); see [`save_text`]. Call
+/// [`prepare_for_save`] first.
+pub fn save_graph(file: &Path, graph: &Graph) -> Result<(), SaveError> {
+    let text = checked_text(file, graph)?;
     save_text(file, &text)
 }
 
