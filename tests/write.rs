@@ -767,7 +767,7 @@ fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new_one() {
             "query",
             "--write",
             "--lock-timeout",
-            "2",
+            "10",
             "CREATE (:Company {name: 'After'})",
         ],
     )
