@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = out.flush();
             match &e {
+                CliError::NoRows => {}
                 // Problem lists already start with the file they concern.
                 CliError::Load(_) | CliError::Failed(_) => eprintln!("{e}"),
                 _ => eprintln!("kg: {e}"),

@@ -413,7 +413,7 @@ fn query_reads_a_file_or_stdin_and_runs_every_statement() {
     ]);
     assert_eq!(
         r.stdout,
-        "| count(*) |\n|----------|\n| 3        |\n(1 row)\n\n| y |\n|---|\n| x |\n(1 row)\n"
+        "-- statement 1 (line 1) --\n| count(*) |\n|----------|\n| 3        |\n(1 row)\n\n-- statement 2 (line 1) --\n| y |\n|---|\n| x |\n(1 row)\n"
     );
 }
 
@@ -491,7 +491,7 @@ fn query_refuses_to_change_the_graph() {
     assert_eq!(r.stdout, "");
     assert_eq!(
         r.stderr,
-        "the statement at line 1, column 28 changes the graph; kg does not save changes to graph files yet, so it runs read-only queries only\n"
+        "the statement at line 1, column 28 changes the graph: --write saves changes to a graph file, and the built-in graph is not one: give the file with -g FILE --write (or --dry-run to see what would change)\n"
     );
 }
 

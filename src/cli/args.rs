@@ -122,7 +122,7 @@ pub enum Command {
         /// The query text, or `-` to read it from standard input.
         #[arg(value_name = "QUERY", conflicts_with = "file")]
         text: Option<String>,
-        /// Read the query text from FILE.
+        /// Read the query text from FILE (`-` for standard input).
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: Option<PathBuf>,
         /// A parameter, used as `$NAME` in the query; VALUE is read as JSON
@@ -134,6 +134,17 @@ pub enum Command {
         /// (`*`, `*2..`).
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_HOPS)]
         max_hops: u32,
+        /// Saving, scripts and exit codes.
+        #[command(flatten)]
+        script: ScriptArgs,
+    },
+    /// An interactive prompt on the graph: statements end with `;`,
+    /// commands start with `:` (:help lists them).
+    Shell {
+        /// How long `:write` waits for another writer's lock on the graph
+        /// file, in seconds.
+        #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, allow_negative_numbers = true)]
+        lock_timeout: std::time::Duration,
     },
     /// Write the graph, or what a query found, as a diagram (DOT,
     /// Mermaid) or for another tool (GraphML, Cypher, CSV, JSON).
@@ -228,6 +239,57 @@ pub enum ImportFormat {
     Ftm,
     /// Beneficial Ownership Data Standard 0.4 packages.
     Bods,
+}
+
+/// Seconds, whole or not: 0 or more.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds (for example 10 or 0.5)"))?;
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+        return Err(format!(
+            "`{s}`: give 0 or more seconds (for example 10 or 0.5)"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// `kg query`'s options for saving changes and for running scripts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScriptArgs {
+    /// Save the changes of CREATE, MERGE, SET, REMOVE and DELETE to the
+    /// graph file (exactly one -g FILE): all statements or none, written
+    /// atomically under a lock.
+    #[arg(long)]
+    pub write: bool,
+    /// Run the statements, changes included, and report what would
+    /// change, but save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long --write waits for another writer's lock on the graph
+    /// file, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub lock_timeout: std::time::Duration,
+    /// Parameters from a JSON object file (`{"name": "Rosatom"}`); -p
+    /// wins over it.
+    #[arg(long = "params", value_name = "FILE.json")]
+    pub params_file: Option<PathBuf>,
+    /// Stop at the first statement that fails (the default).
+    #[arg(long, overrides_with = "keep_going")]
+    pub fail_fast: bool,
+    /// Report each failing statement on stderr and carry on; exit 1 at the
+    /// end if any failed (with --write, nothing is saved then).
+    #[arg(long = "continue", overrides_with = "fail_fast")]
+    pub keep_going: bool,
+    /// Print nothing on stdout and no change summary (errors still go to
+    /// stderr); use the exit code.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Exit with 4 when the last statement returned no rows (like
+    /// `jq -e`).
+    #[arg(long)]
+    pub exit_status: bool,
 }
 
 /// Export formats.

@@ -29,7 +29,7 @@ pub struct Request<'a> {
     pub render: Option<RenderFormat>,
 }
 
-fn format_of(f: ExportFormat) -> Format {
+pub(super) fn format_of(f: ExportFormat) -> Format {
     match f {
         ExportFormat::Dot => Format::Dot,
         ExportFormat::Mermaid => Format::Mermaid,
@@ -61,7 +61,7 @@ fn civil_from_unix_days(z: i64) -> (i32, u8, u8) {
 
 /// Today's date (UTC). `KG_TODAY` (YYYY-MM-DD) overrides it, so that
 /// tests and reproducible builds can fix it.
-fn today() -> Option<Date> {
+pub(super) fn today() -> Option<Date> {
     if let Ok(s) = std::env::var("KG_TODAY") {
         if let Ok(d) = Date::parse(&s) {
             return Some(d);
@@ -110,6 +110,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
             let options = Options {
                 max_hops: DEFAULT_MAX_HOPS,
                 as_of: args.as_of,
+                ..Options::default()
             };
             query_subgraph(&graph, q, &options).map_err(failed)?
         }

@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod ownership;
 mod query;
+mod shell;
 mod show;
 mod stats;
 
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 use crate::graph::lookup::LookupError;
 use crate::graph::{load_paths, load_str, Graph, LoadError};
 
-pub use args::{Args, Command, Format};
+pub use args::{Args, Command, Format, ScriptArgs};
 
 /// The built-in graph: the rare-earths-2025 seed graph.
 pub const BUILTIN_GRAPH: &str = include_str!("../../graphs/rare-earths-2025.json");
@@ -41,13 +42,29 @@ pub enum CliError {
     /// Writing the output failed.
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// Another writer holds the graph file's lock.
+    #[error("{0}")]
+    Locked(String),
+    /// `--exit-status`: the last statement returned no rows (nothing is
+    /// printed).
+    #[error("the last statement returned no rows")]
+    NoRows,
 }
 
+/// Exit code: another writer holds the graph file's lock (`--write`).
+pub const EXIT_LOCKED: u8 = 3;
+/// Exit code: `--exit-status` and the last statement returned no rows.
+pub const EXIT_NO_ROWS: u8 = 4;
+
 impl CliError {
-    /// The process exit code: 2 for usage errors, 1 for everything else.
+    /// The process exit code: 2 for usage errors, [`EXIT_LOCKED`] (3)
+    /// when the graph file stayed locked, [`EXIT_NO_ROWS`] (4) for no rows
+    /// under `--exit-status`, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
+            CliError::Locked(_) => EXIT_LOCKED,
+            CliError::NoRows => EXIT_NO_ROWS,
             _ => 1,
         }
     }
@@ -64,6 +81,31 @@ fn graph_paths(args: &Args) -> Vec<PathBuf> {
             .filter(|p| !p.as_os_str().is_empty())
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The one graph file that `--write` and `:write` save to: exactly one
+/// `-g FILE` (or one path in `$KG_GRAPH`). `what` names the option in
+/// messages.
+fn write_target(args: &Args, what: &str) -> Result<PathBuf, CliError> {
+    let mut paths = graph_paths(args);
+    match paths.len() {
+        1 => Ok(paths.remove(0)),
+        0 => Err(CliError::Usage(format!(
+            "{what} saves changes to one graph file, and the built-in graph is not a file: give the file with -g FILE (copy graphs/rare-earths-2025.json to start from the built-in graph)"
+        ))),
+        n => Err(CliError::Usage(format!(
+            "{what} needs exactly one -g FILE to save to, not {n} files: load the one file to change"
+        ))),
+    }
+}
+
+/// A failed save as a command error: a lock held too long has its own
+/// exit code.
+fn save_failed(e: crate::graph::save::SaveError) -> CliError {
+    match e {
+        crate::graph::save::SaveError::Locked { .. } => CliError::Locked(e.to_string()),
+        other => CliError::Failed(other.to_string()),
     }
 }
 
@@ -94,7 +136,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             file,
             params,
             max_hops,
-        } => query::run(args, text, file, params, *max_hops, out),
+            script,
+        } => query::run(args, text, file, params, *max_hops, script, out),
+        Command::Shell { lock_timeout } => shell::run(args, *lock_timeout, out),
         Command::Export {
             to,
             query,

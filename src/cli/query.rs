@@ -1,10 +1,13 @@
 //! `kg query`: run openCypher statements and print their rows.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{load_graph, Args, CliError, Format};
-use crate::graph::Graph;
+use super::{
+    graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, ScriptArgs,
+};
+use crate::graph::save::{checked_text, prepare_for_save, save_graph, FileLock};
+use crate::graph::{Changes, Graph};
 use crate::output::rows;
 use crate::query::ast::{Statement, StatementBody};
 use crate::query::{
@@ -20,6 +23,7 @@ struct QueryText {
 
 fn read_text(text: &Option<String>, file: &Option<PathBuf>) -> Result<QueryText, CliError> {
     match (text.as_deref(), file) {
+        (_, Some(path)) if path.as_os_str() == "-" => read_text(&Some("-".into()), &None),
         (_, Some(path)) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
@@ -83,6 +87,7 @@ fn first_mutation(statements: &[Statement]) -> Option<&Statement> {
     statements.iter().find(|s| is_mutating(s))
 }
 
+/// Writes one result set in `format`.
 pub(super) fn write_result(
     out: &mut dyn Write,
     graph: &Graph,
@@ -98,12 +103,83 @@ pub(super) fn write_result(
     }
 }
 
+/// What comes between result sets of several statements: a header line
+/// before each in table mode, a blank line between CSV and TSV tables,
+/// nothing for JSON (one document per statement) and JSON lines (all rows
+/// in one stream).
+pub(super) fn write_separator(
+    out: &mut dyn Write,
+    format: Format,
+    index: usize,
+    line: usize,
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => {
+            if index > 0 {
+                writeln!(out)?;
+            }
+            writeln!(out, "-- statement {} (line {line}) --", index + 1)
+        }
+        Format::Csv if index > 0 => write!(out, "\r\n"),
+        Format::Tsv if index > 0 => writeln!(out),
+        _ => Ok(()),
+    }
+}
+
+/// Reads `--params FILE.json`: a JSON object of parameter values.
+fn read_params_file(path: &Path) -> Result<Vec<(String, serde_json::Value)>, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("--params {}: {e}", path.display())))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "--params {}: not valid JSON at line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    match json {
+        serde_json::Value::Object(map) => Ok(map.into_iter().collect()),
+        other => Err(CliError::Usage(format!(
+            "--params {}: the file must hold a JSON object of parameters ({{\"name\": \"Rosatom\", \"limit\": 5}}), not {}",
+            path.display(),
+            match other {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                _ => "null",
+            }
+        ))),
+    }
+}
+
+/// `statement 2 of 3 (line 4, column 1) failed:` before an error of a
+/// script of several statements; nothing for a single statement.
+fn statement_prefix(text: &str, st: &Statement, index: usize, count: usize) -> String {
+    if count <= 1 {
+        return String::new();
+    }
+    let (line, column) = crate::query::error::line_col(text, st.span.start);
+    format!(
+        "statement {} of {count} (line {line}, column {column}) failed: ",
+        index + 1
+    )
+}
+
+fn flush_then<T>(out: &mut dyn Write, f: impl FnOnce() -> T) -> T {
+    let _ = out.flush();
+    f()
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     args: &Args,
     text: &Option<String>,
     file: &Option<PathBuf>,
     params: &[(String, serde_json::Value)],
     max_hops: u32,
+    opts: &ScriptArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let query = read_text(text, file)?;
@@ -113,38 +189,162 @@ pub fn run(
     };
     let script =
         parse_script(&query.text).map_err(|e| CliError::Failed(located(e.render(&query.text))))?;
-    if let Some(st) = first_mutation(&script.statements) {
-        let (line, column) = crate::query::error::line_col(&query.text, st.span.start);
-        return Err(CliError::Failed(located(format!(
-            "the statement at line {line}, column {column} changes the graph; kg does not save changes to graph files yet, so it runs read-only queries only"
-        ))));
+
+    // Parameters: the file first, then -p over it.
+    let mut all_params: Params = Params::new();
+    if let Some(path) = &opts.params_file {
+        for (k, v) in read_params_file(path)? {
+            all_params.insert(k, json_to_value(&v));
+        }
     }
+    for (k, v) in params {
+        all_params.insert(k.clone(), json_to_value(v));
+    }
+
+    // Where changes go, and whether they may be made at all.
+    let target = if opts.write && !opts.dry_run {
+        Some(write_target(args, "--write")?)
+    } else {
+        None
+    };
+    if let Some(st) = first_mutation(&script.statements) {
+        if !opts.write && !opts.dry_run {
+            let (line, column) = crate::query::error::line_col(&query.text, st.span.start);
+            let how = match write_target(args, "--write") {
+                Ok(path) => format!(
+                    "add --write to save the changes to {} (or --dry-run to see what would change)",
+                    path.display()
+                ),
+                Err(_) if graph_paths_count(args) == 0 => "--write saves changes to a graph file, and the built-in graph is not one: give the file with -g FILE --write (or --dry-run to see what would change)".to_string(),
+                Err(_) => "--write needs exactly one -g FILE to save to, and several are loaded: load the one file to change (or use --dry-run to see what would change)".to_string(),
+            };
+            return Err(CliError::Failed(located(format!(
+                "the statement at line {line}, column {column} changes the graph: {how}"
+            ))));
+        }
+    }
+
+    // The lock is held from before loading until after the rename.
+    let lock = match &target {
+        Some(path) => Some(FileLock::acquire(path, opts.lock_timeout).map_err(save_failed)?),
+        None => None,
+    };
     let mut graph = load_graph(args)?;
-    let params: Params = params
-        .iter()
-        .map(|(k, v)| (k.clone(), json_to_value(v)))
-        .collect();
     let options = Options {
         max_hops,
         as_of: args.as_of,
+        ..Options::default()
     };
+    let count = script.statements.len();
+    let mut failures = 0usize;
+    let mut last_rows = 0usize;
+    let mut total = Changes::default();
+    let mut mutated = false;
     for (i, st) in script.statements.iter().enumerate() {
+        let before = graph.changes();
         let result = if matches!(st.body, StatementBody::Query(_)) {
-            execute(&mut graph, &query.text, st, &params, &options)
+            execute(&mut graph, &query.text, st, &all_params, &options)
         } else {
             // Ownership statements also report data problems, on stderr.
-            run_ownership_statement(&graph, &query.text, st, &params, &options).map(|a| {
-                for w in &a.warnings {
-                    eprintln!("kg: {w}");
+            run_ownership_statement(&graph, &query.text, st, &all_params, &options).map(|a| {
+                if !opts.quiet {
+                    flush_then(out, || {
+                        for w in &a.warnings {
+                            eprintln!("kg: {w}");
+                        }
+                    });
                 }
                 a.result
             })
+        };
+        match result {
+            Ok(result) => {
+                last_rows = result.rows.len();
+                if !opts.quiet {
+                    if count > 1 {
+                        let (line, _) = crate::query::error::line_col(&query.text, st.span.start);
+                        write_separator(out, args.format, i, line)?;
+                    }
+                    write_result(out, &graph, args.format, &result)?;
+                }
+                if is_mutating(st) {
+                    mutated = true;
+                    let changes = graph.changes().since(&before);
+                    total = total.plus(&changes);
+                    if !opts.quiet && count > 1 {
+                        flush_then(out, || eprintln!("statement {}: {changes}", i + 1));
+                    }
+                }
+            }
+            Err(e) => {
+                let mut message = located(format!(
+                    "{}{}",
+                    statement_prefix(&query.text, st, i, count),
+                    e.render(&query.text)
+                ));
+                if opts.keep_going {
+                    failures += 1;
+                    last_rows = 0;
+                    flush_then(out, || eprintln!("{message}"));
+                    continue;
+                }
+                if let Some(path) = &target {
+                    message.push_str(&format!("\nnothing was saved to {}", path.display()));
+                }
+                return Err(CliError::Failed(message));
+            }
         }
-        .map_err(|e| CliError::Failed(located(e.render(&query.text))))?;
-        if i > 0 && args.format == Format::Table {
-            writeln!(out)?;
+    }
+    if failures > 0 {
+        let mut message = format!("{failures} of {count} statements failed");
+        if let Some(path) = &target {
+            message.push_str(&format!("; nothing was saved to {}", path.display()));
         }
-        write_result(out, &graph, args.format, &result)?;
+        return Err(CliError::Failed(message));
+    }
+    if mutated && (target.is_some() || opts.dry_run) {
+        let ids = prepare_for_save(&mut graph).map_err(save_failed)?;
+        let id_note = if ids.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<&str> = ids.iter().map(|(_, id)| id.as_str()).collect();
+            format!(" (new ids: {})", list.join(", "))
+        };
+        match &target {
+            Some(path) => {
+                save_graph(path, &graph).map_err(save_failed)?;
+                if !opts.quiet {
+                    flush_then(out, || {
+                        eprintln!("saved {}: {total}{id_note}", path.display())
+                    });
+                }
+            }
+            None => {
+                // --dry-run: check that the file could be written.
+                checked_text(Path::new(&target_name(args)), &graph).map_err(save_failed)?;
+                if !opts.quiet {
+                    flush_then(out, || {
+                        eprintln!("dry run, nothing saved: would change {total}{id_note}")
+                    });
+                }
+            }
+        }
+    }
+    drop(lock);
+    if opts.exit_status && last_rows == 0 {
+        return Err(CliError::NoRows);
     }
     Ok(())
+}
+
+fn graph_paths_count(args: &Args) -> usize {
+    graph_paths(args).len()
+}
+
+/// The file a dry run would save to, for messages.
+fn target_name(args: &Args) -> String {
+    match graph_paths(args).as_slice() {
+        [one] => one.display().to_string(),
+        _ => "<graph>".to_string(),
+    }
 }

@@ -7,6 +7,7 @@ pub mod json;
 pub mod load;
 pub mod lookup;
 pub mod model;
+pub mod save;
 pub mod value;
 pub mod write;
 
@@ -16,7 +17,7 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 pub use date::Date;
 pub use intern::{Interner, Sym};
 pub use load::{load_paths, load_str, LoadError, Problem};
-pub use model::{Entity, Graph, GraphError, PropRef, Provenance, Relation, Source};
+pub use model::{Changes, Entity, Graph, GraphError, PropRef, Provenance, Relation, Source};
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 pub use petgraph::Direction;
 pub use value::{PropValue, Props};

@@ -164,6 +164,107 @@ pub enum GraphError {
     Missing,
 }
 
+/// Counts of the changes made to a graph, for summaries such as
+/// `+2 entities, +1 relation, 3 properties set`. The counters only grow;
+/// take the difference of two readings with [`Changes::since`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Entities added.
+    pub entities_created: u64,
+    /// Entities removed.
+    pub entities_deleted: u64,
+    /// Relations added.
+    pub relations_created: u64,
+    /// Relations removed.
+    pub relations_deleted: u64,
+    /// Properties set or removed.
+    pub properties_set: u64,
+    /// Labels given.
+    pub labels_added: u64,
+    /// Labels taken away.
+    pub labels_removed: u64,
+}
+
+impl Changes {
+    /// The changes made after `before` was read.
+    pub fn since(&self, before: &Changes) -> Changes {
+        Changes {
+            entities_created: self
+                .entities_created
+                .saturating_sub(before.entities_created),
+            entities_deleted: self
+                .entities_deleted
+                .saturating_sub(before.entities_deleted),
+            relations_created: self
+                .relations_created
+                .saturating_sub(before.relations_created),
+            relations_deleted: self
+                .relations_deleted
+                .saturating_sub(before.relations_deleted),
+            properties_set: self.properties_set.saturating_sub(before.properties_set),
+            labels_added: self.labels_added.saturating_sub(before.labels_added),
+            labels_removed: self.labels_removed.saturating_sub(before.labels_removed),
+        }
+    }
+
+    /// The sum of two sets of changes.
+    pub fn plus(&self, other: &Changes) -> Changes {
+        Changes {
+            entities_created: self.entities_created + other.entities_created,
+            entities_deleted: self.entities_deleted + other.entities_deleted,
+            relations_created: self.relations_created + other.relations_created,
+            relations_deleted: self.relations_deleted + other.relations_deleted,
+            properties_set: self.properties_set + other.properties_set,
+            labels_added: self.labels_added + other.labels_added,
+            labels_removed: self.labels_removed + other.labels_removed,
+        }
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+}
+
+impl std::fmt::Display for Changes {
+    /// `+2 entities, -1 relation, 3 properties set, 1 label added`, or
+    /// `no changes`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: u64, one: &str, many: &str| {
+            if n == 1 {
+                one.to_string()
+            } else {
+                many.to_string()
+            }
+        };
+        let mut parts = Vec::new();
+        for (n, sign, one, many) in [
+            (self.entities_created, "+", "entity", "entities"),
+            (self.entities_deleted, "-", "entity", "entities"),
+            (self.relations_created, "+", "relation", "relations"),
+            (self.relations_deleted, "-", "relation", "relations"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{sign}{n} {}", plural(n, one, many)));
+            }
+        }
+        for (n, one, many) in [
+            (self.properties_set, "property set", "properties set"),
+            (self.labels_added, "label added", "labels added"),
+            (self.labels_removed, "label removed", "labels removed"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {}", plural(n, one, many)));
+            }
+        }
+        if parts.is_empty() {
+            f.write_str("no changes")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
 /// The graph with its indexes.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
@@ -176,6 +277,7 @@ pub struct Graph {
     by_name: FastMap<Box<str>, Vec<NodeIndex>>,
     by_label: FastMap<Sym, Vec<NodeIndex>>,
     by_type: FastMap<Sym, Vec<EdgeIndex>>,
+    changes: Changes,
 }
 
 /// Lower-cases a name for the case-insensitive name index.
@@ -363,6 +465,12 @@ impl Graph {
 
     // ----- changes -------------------------------------------------------
 
+    /// The changes made so far (loading counts too): compare two readings
+    /// with [`Changes::since`].
+    pub fn changes(&self) -> Changes {
+        self.changes
+    }
+
     /// Adds an entity; its id, if any, must be new.
     pub fn add_entity(&mut self, entity: Entity) -> Result<NodeIndex, GraphError> {
         if let Some(id) = &entity.id {
@@ -379,6 +487,7 @@ impl Graph {
             .map(|s| fold_name(s))
             .collect();
         let n = self.inner.add_node(entity);
+        self.changes.entities_created += 1;
         if let Some(id) = id {
             self.by_id.insert(id, n);
         }
@@ -445,6 +554,7 @@ impl Graph {
         }
         let ty = relation.ty;
         let e = self.inner.add_edge(from, to, relation);
+        self.changes.relations_created += 1;
         self.by_type.entry(ty).or_default().push(e);
         Ok(e)
     }
@@ -452,6 +562,7 @@ impl Graph {
     /// Removes a relation.
     pub fn remove_relation(&mut self, e: EdgeIndex) -> Option<Relation> {
         let r = self.inner.remove_edge(e)?;
+        self.changes.relations_deleted += 1;
         if let Some(v) = self.by_type.get_mut(&r.ty) {
             if let Some(at) = v.iter().position(|&x| x == e) {
                 v.swap_remove(at);
@@ -473,6 +584,7 @@ impl Graph {
         }
         self.unindex_names(n);
         let entity = self.inner.remove_node(n)?;
+        self.changes.entities_deleted += 1;
         if let Some(id) = &entity.id {
             self.by_id.remove(id);
         }
@@ -493,6 +605,7 @@ impl Graph {
             return false;
         }
         e.labels.push(label);
+        self.changes.labels_added += 1;
         self.by_label.entry(label).or_default().push(n);
         true
     }
@@ -506,6 +619,7 @@ impl Graph {
             return false;
         };
         e.labels.remove(at);
+        self.changes.labels_removed += 1;
         if let Some(v) = self.by_label.get_mut(&label) {
             v.retain(|&m| m != n);
         }
@@ -570,6 +684,7 @@ impl Graph {
         if !self.inner.contains_node(n) {
             return Err(GraphError::Missing);
         }
+        self.changes.properties_set += 1;
         let sym = self.interner.intern(key);
         match (key, value) {
             ("id", Some(PropValue::Str(s))) => {
@@ -707,6 +822,7 @@ impl Graph {
     ) -> Result<(), GraphError> {
         let sym = self.interner.intern(key);
         let r = self.inner.edge_weight_mut(e).ok_or(GraphError::Missing)?;
+        self.changes.properties_set += 1;
         let date = value
             .as_ref()
             .and_then(|v| v.as_str())

@@ -10,6 +10,11 @@ pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
     t.load_preset(presets::ASCII_MARKDOWN)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(|h| visible(h)));
+    // A terminal that reports no width (some pseudo-terminals say 0)
+    // would squash every column to one character.
+    if t.width().is_some_and(|w| w < 20) {
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    }
     for row in rows {
         t.add_row(row.iter().map(|c| visible(c)));
     }

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::ast::{Clause, Direction, Expr, Match, PathKind, Projection, Query, SortItem, Unwind};
 use super::expr::{truthy, Env, Evaluator};
@@ -31,6 +32,19 @@ pub(crate) struct Ctx<'a> {
     pub as_of: Option<Date>,
     /// Upper bound for unbounded variable-length patterns.
     pub max_hops: u32,
+    /// Set from outside to stop the evaluation.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl Ctx<'_> {
+    /// Fails with [`QueryError::Cancelled`] once the cancel flag is set.
+    #[inline]
+    pub fn check_cancel(&self) -> Result<(), QueryError> {
+        match self.cancel {
+            Some(flag) if flag.load(Ordering::Relaxed) => Err(QueryError::Cancelled),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Rows with named slots.
@@ -54,6 +68,7 @@ pub(crate) fn run_query(
     };
     let mut result = QueryResult::default();
     for (i, clause) in q.clauses.iter().enumerate() {
+        ctx.check_cancel()?;
         match clause {
             Clause::Match(m) => {
                 let ev = Evaluator::new(graph, ctx);
@@ -313,6 +328,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         };
         let candidates = self.candidates(p, row)?;
         for &n in candidates.iter() {
+            self.ev.ctx.check_cancel()?;
             if !self.node_ok(p, pi, p.anchor_at, n, row)? {
                 continue;
             }
@@ -620,6 +636,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         let Some(rp) = p.rel(st.rel) else {
             return Ok(());
         };
+        self.ev.ctx.check_cancel()?;
         let depth = walk.len() as u64;
         if depth >= min && self.node_ok(p, pi, st.to, cur, row)? {
             let mut in_order = walk.clone();
@@ -888,6 +905,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         dist.insert(start, 0);
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
+            self.ev.ctx.check_cancel()?;
             let d = dist.get(&n).copied().unwrap_or(0);
             if d >= max {
                 continue;

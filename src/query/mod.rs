@@ -19,6 +19,8 @@ pub mod semantic;
 pub mod value;
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 pub use error::SyntaxError;
 pub use parser::{parse_script, parse_statement};
@@ -54,6 +56,9 @@ pub struct Options {
     /// Only relations valid during this period take part (a statement's own
     /// `AS OF` overrides it).
     pub as_of: Option<Date>,
+    /// When set, evaluation checks this flag as it goes and stops with
+    /// [`QueryError::Cancelled`] once it is true (Ctrl-C in `kg shell`).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Options {
@@ -61,6 +66,7 @@ impl Default for Options {
         Options {
             max_hops: DEFAULT_MAX_HOPS,
             as_of: None,
+            cancel: None,
         }
     }
 }
@@ -130,6 +136,7 @@ pub fn execute(
         params,
         as_of,
         max_hops: options.max_hops,
+        cancel: options.cancel.as_deref(),
     };
     if statement.mode == Some(ExplainMode::Explain) {
         return Ok(explain(graph, query, params));

@@ -65,6 +65,10 @@ pub enum QueryError {
         /// The expression that failed, if known.
         span: Option<Span>,
     },
+    /// Evaluation was stopped from outside (Ctrl-C in `kg shell`, through
+    /// [`crate::query::Options::cancel`]).
+    #[error("the query was cancelled")]
+    Cancelled,
 }
 
 impl QueryError {
@@ -108,6 +112,7 @@ impl QueryError {
         match self {
             QueryError::Syntax(_) | QueryError::Semantic { .. } => "SyntaxError",
             QueryError::Runtime { kind, .. } => kind.name(),
+            QueryError::Cancelled => "Cancelled",
         }
     }
 
@@ -115,14 +120,14 @@ impl QueryError {
     pub fn phase(&self) -> &'static str {
         match self {
             QueryError::Syntax(_) | QueryError::Semantic { .. } => "compile time",
-            QueryError::Runtime { .. } => "runtime",
+            QueryError::Runtime { .. } | QueryError::Cancelled => "runtime",
         }
     }
 
     /// The TCK code, when there is one.
     pub fn code(&self) -> Option<&'static str> {
         match self {
-            QueryError::Syntax(_) => None,
+            QueryError::Syntax(_) | QueryError::Cancelled => None,
             QueryError::Semantic { code, .. } | QueryError::Runtime { code, .. } => Some(code),
         }
     }
@@ -133,6 +138,7 @@ impl QueryError {
             QueryError::Syntax(e) => Some(Span::new(e.offset, e.offset)),
             QueryError::Semantic { span, .. } => Some(*span),
             QueryError::Runtime { span, .. } => *span,
+            QueryError::Cancelled => None,
         }
     }
 
@@ -154,6 +160,7 @@ impl QueryError {
                 ..
             } => caret(text, message, *span),
             QueryError::Runtime { message, .. } => format!("error: {message}"),
+            QueryError::Cancelled => "cancelled".to_string(),
         }
     }
 }
