@@ -7,7 +7,9 @@
 //! WITH and RETURN project, group, sort and page, UNWIND multiplies.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::ast::{Clause, Direction, Expr, Match, PathKind, Projection, Query, SortItem, Unwind};
@@ -326,6 +328,9 @@ impl<'e, 'q> Matcher<'e, 'q> {
         let Some(p) = self.plan.parts.get(pi) else {
             return emit(row, states);
         };
+        if let Anchor::Edges(types) = &p.anchor {
+            return self.part_by_edges(pi, types, row, states, used, emit);
+        }
         let candidates = self.candidates(p, row)?;
         for &n in candidates.iter() {
             self.ev.ctx.check_cancel()?;
@@ -367,7 +372,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 Some(s) => Cow::Borrowed(g.with_label(s)),
                 None => Cow::Owned(Vec::new()),
             },
-            Anchor::All => Cow::Owned(g.entity_indices().collect()),
+            Anchor::All | Anchor::Edges(_) => Cow::Owned(g.entity_indices().collect()),
         })
     }
 
@@ -527,6 +532,114 @@ impl<'e, 'q> Matcher<'e, 'q> {
         )
     }
 
+    /// Takes one relationship `e` (to `other`) as step `si` of part `pi`,
+    /// when it fits, and goes on to the next step.
+    #[allow(clippy::too_many_arguments)]
+    fn hop(
+        &self,
+        pi: usize,
+        si: usize,
+        st: Step,
+        filter: &RelFilter,
+        (e, other, r): (EdgeIndex, NodeIndex, &Relation),
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        if used.contains(&e) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
+            return Ok(());
+        }
+        match p.rels.get(st.rel) {
+            Some(VarUse::Bound(s)) => match row.get(*s) {
+                Some(Value::Rel(x)) if *x == e => {}
+                _ => return Ok(()),
+            },
+            Some(VarUse::New(s)) => {
+                if let Some(v) = row.get_mut(*s) {
+                    *v = Value::Rel(e);
+                }
+            }
+            _ => {}
+        }
+        if !self.node_ok(p, pi, st.to, other, row)? {
+            return Ok(());
+        }
+        self.bind_node(p, pi, st.to, other, row, states);
+        if !self.filters_ok(p, st.to, row)? {
+            return Ok(());
+        }
+        if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
+            x.clear();
+            x.push(e);
+        }
+        used.push(e);
+        let r = self.step(pi, si + 1, row, states, used, emit);
+        used.pop();
+        r
+    }
+
+    /// Matches part `pi` from the relationship-type index: every
+    /// relationship of the first step's types, with the anchor bound to
+    /// the end it leaves from, instead of every node's relationships.
+    fn part_by_edges(
+        &self,
+        pi: usize,
+        types: &[&str],
+        row: &mut Vec<Value>,
+        states: &mut Vec<PartState>,
+        used: &mut Vec<EdgeIndex>,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), QueryError> {
+        let g = self.ev.graph;
+        let Some(p) = self.plan.parts.get(pi) else {
+            return Ok(());
+        };
+        let (Some(st), Some(rp)) = (
+            p.steps.first().copied(),
+            p.steps.first().and_then(|st| p.rel(st.rel)),
+        ) else {
+            return Ok(());
+        };
+        let filter = self.rel_filter(p, st.rel);
+        for sym in types.iter().filter_map(|t| g.sym(t)) {
+            for (i, &e) in g.of_type(sym).iter().enumerate() {
+                if i % 4096 == 0 {
+                    self.ev.ctx.check_cancel()?;
+                }
+                let (Some(r), Some((from, to))) = (g.relation(e), g.endpoints(e)) else {
+                    continue;
+                };
+                // Which end the step leaves from: the arrow's tail when the
+                // step walks along the arrow.
+                let along = matches!(
+                    (rp.direction, st.rightward()),
+                    (Direction::Right, true) | (Direction::Left, false)
+                );
+                let ends: &[(NodeIndex, NodeIndex)] = match rp.direction {
+                    Direction::Both if from != to => &[(from, to), (to, from)],
+                    Direction::Both => &[(from, to)],
+                    _ if along => &[(from, to)],
+                    _ => &[(to, from)],
+                };
+                for &(cur, other) in ends {
+                    if !self.node_ok(p, pi, p.anchor_at, cur, row)? {
+                        continue;
+                    }
+                    self.bind_node(p, pi, p.anchor_at, cur, row, states);
+                    if !self.filters_ok(p, p.anchor_at, row)? {
+                        continue;
+                    }
+                    self.hop(pi, 0, st, &filter, (e, other, r), row, states, used, emit)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn step(
         &self,
         pi: usize,
@@ -567,36 +680,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         match rp.length {
             None => {
                 for (e, other, r) in self.edges(cur, rp.direction, st.rightward()) {
-                    if used.contains(&e) || !self.rel_ok(p, st.rel, &filter, e, r, row)? {
-                        continue;
-                    }
-                    match p.rels.get(st.rel) {
-                        Some(VarUse::Bound(s)) => match row.get(*s) {
-                            Some(Value::Rel(x)) if *x == e => {}
-                            _ => continue,
-                        },
-                        Some(VarUse::New(s)) => {
-                            if let Some(v) = row.get_mut(*s) {
-                                *v = Value::Rel(e);
-                            }
-                        }
-                        _ => {}
-                    }
-                    if !self.node_ok(p, pi, st.to, other, row)? {
-                        continue;
-                    }
-                    self.bind_node(p, pi, st.to, other, row, states);
-                    if !self.filters_ok(p, st.to, row)? {
-                        continue;
-                    }
-                    if let Some(x) = states.get_mut(pi).and_then(|x| x.rels.get_mut(st.rel)) {
-                        x.clear();
-                        x.push(e);
-                    }
-                    used.push(e);
-                    let r = self.step(pi, si + 1, row, states, used, emit);
-                    used.pop();
-                    r?;
+                    self.hop(pi, si, st, &filter, (e, other, r), row, states, used, emit)?;
                 }
                 Ok(())
             }
@@ -712,7 +796,11 @@ impl<'e, 'q> Matcher<'e, 'q> {
         let Some(rp) = p.rel(st.rel) else {
             return Ok(());
         };
-        let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
+        let mut seen: HashSet<NodeIndex> = {
+            let mut s = HashSet::new();
+            s.insert(start);
+            s
+        };
         let mut frontier = vec![start];
         let mut next = Vec::new();
         let mut back_to_start = false;
@@ -804,10 +892,10 @@ impl<'e, 'q> Matcher<'e, 'q> {
             return Ok(None);
         };
         // Each side: node -> (the node it was reached from, by which edge).
-        let mut fwd: HashMap<NodeIndex, Option<(NodeIndex, EdgeIndex)>> =
-            HashMap::from([(start, None)]);
-        let mut bwd: HashMap<NodeIndex, Option<(NodeIndex, EdgeIndex)>> =
-            HashMap::from([(target, None)]);
+        let mut fwd: HashMap<NodeIndex, Option<(NodeIndex, EdgeIndex)>> = HashMap::new();
+        fwd.insert(start, None);
+        let mut bwd: HashMap<NodeIndex, Option<(NodeIndex, EdgeIndex)>> = HashMap::new();
+        bwd.insert(target, None);
         let mut ff = vec![start];
         let mut bf = vec![target];
         let mut steps = 0;

@@ -95,6 +95,9 @@ pub enum Anchor<'q> {
     Label(&'q str),
     /// Every entity.
     All,
+    /// The relationships of these types (the first step's), from the
+    /// relationship-type index; the anchor is the end each leaves from.
+    Edges(Vec<&'q str>),
 }
 
 /// One expansion: relationship `rel` from node position `from` to `to`
@@ -384,6 +387,20 @@ fn plan_part<'q>(
             to: i - 1,
         });
     }
+    // With no better anchor, a typed first step is matched from the
+    // relationship-type index: only those relationships, not every
+    // node's relationships.
+    if matches!(anchor, Anchor::All) && part.kind == PathKind::Plain {
+        if let Some((r, _)) = steps.first().and_then(|st| part.element.chain.get(st.rel)) {
+            let bound_rel = r.var.as_ref().is_some_and(|v| scope.contains(&v.name));
+            if !r.types.is_empty() && r.length.is_none() && !bound_rel {
+                let mut types: Vec<&'q str> = r.types.iter().map(|t| t.name.as_str()).collect();
+                types.sort_unstable();
+                types.dedup();
+                anchor = Anchor::Edges(types);
+            }
+        }
+    }
     // Assign slots in traversal order.
     let use_of = |var: Option<&str>, scope: &mut Vec<String>| -> VarUse {
         match var {
@@ -509,6 +526,7 @@ impl fmt::Display for MatchPlan<'_> {
                 Anchor::Name(_) => "name index".to_string(),
                 Anchor::Label(l) => format!("label index :{l}"),
                 Anchor::All => "scan all nodes".to_string(),
+                Anchor::Edges(types) => format!("relationship type index :{}", types.join("|")),
             };
             writeln!(f, "  Anchor {node} by {how}")?;
             let filtered = |f: &mut fmt::Formatter<'_>, at: usize| -> fmt::Result {
