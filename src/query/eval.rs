@@ -69,9 +69,37 @@ pub(crate) fn run_query(
         rows: vec![Vec::new()],
     };
     let mut result = QueryResult::default();
+    let mut fused_next = false;
     for (i, clause) in q.clauses.iter().enumerate() {
         ctx.check_cancel()?;
+        if std::mem::take(&mut fused_next) {
+            continue;
+        }
         match clause {
+            Clause::Match(m) if aggregation_after(&q.clauses, i).is_some() => {
+                // MATCH straight into an aggregating WITH or RETURN: rows
+                // go to their groups as they are found, none are kept.
+                let Some((proj, where_, is_return)) = aggregation_after(&q.clauses, i) else {
+                    continue;
+                };
+                let ev = Evaluator::new(graph, ctx);
+                let before = table.names.len();
+                let (names, plan) = plan_match_clause(&ev, m, &table.names, false);
+                let cols = items(ctx.text, proj, &names);
+                let mut grouper = Grouper::new(&ev, &cols, &names);
+                run_match_clause(&ev, m, &plan, &names, before, table.rows, &mut |r| {
+                    grouper.add(r)
+                })?;
+                let out = grouper.finish(proj.distinct)?;
+                table = finish_projection(&ev, proj, &cols, &names, out, where_)?;
+                if is_return {
+                    result = QueryResult {
+                        columns: table.names.clone(),
+                        rows: std::mem::take(&mut table.rows),
+                    };
+                }
+                fused_next = true;
+            }
             Clause::Match(m) => {
                 let ev = Evaluator::new(graph, ctx);
                 let distinct_rows = distinct_rows_after(&q.clauses, i);
@@ -87,10 +115,10 @@ pub(crate) fn run_query(
             }
             Clause::Return(r) => {
                 let ev = Evaluator::new(graph, ctx);
-                let t = project(&ev, &r.projection, table, None)?;
+                let mut t = project(&ev, &r.projection, table, None)?;
                 result = QueryResult {
                     columns: t.names.clone(),
-                    rows: t.rows.clone(),
+                    rows: std::mem::take(&mut t.rows),
                 };
                 table = t;
             }
@@ -102,6 +130,18 @@ pub(crate) fn run_query(
         }
     }
     Ok(result)
+}
+
+/// The aggregating WITH or RETURN right after clause `i`, if there is one
+/// whose projection aggregates: (projection, WITH's WHERE, is RETURN).
+fn aggregation_after(clauses: &[Clause], i: usize) -> Option<(&Projection, Option<&Expr>, bool)> {
+    let (proj, where_, is_return) = match clauses.get(i + 1)? {
+        Clause::With(w) => (&w.projection, w.where_.as_ref(), false),
+        Clause::Return(r) => (&r.projection, None, true),
+        _ => return None,
+    };
+    let aggregates = !proj.star && proj.items.iter().any(|it| contains_aggregate(&it.expr));
+    aggregates.then_some((proj, where_, is_return))
 }
 
 // ----- UNWIND ------------------------------------------------------------
@@ -139,30 +179,58 @@ fn match_clause(
     table: Table,
     distinct_rows: bool,
 ) -> Result<Table, QueryError> {
-    let mut names = table.names.clone();
-    let before = names.len();
+    let before = table.names.len();
+    let (names, plan) = plan_match_clause(ev, m, &table.names, distinct_rows);
+    let mut rows = Vec::new();
+    run_match_clause(ev, m, &plan, &names, before, table.rows, &mut |r| {
+        rows.push(r.to_vec());
+        Ok(())
+    })?;
+    Ok(Table { names, rows })
+}
+
+/// The variables in scope after a MATCH clause, and its plan.
+fn plan_match_clause<'q>(
+    ev: &Evaluator<'q>,
+    m: &'q Match,
+    names: &[String],
+    distinct_rows: bool,
+) -> (Vec<String>, MatchPlan<'q>) {
+    let mut names = names.to_vec();
     let hints = Hints {
         where_: m.where_.as_ref(),
         distinct_rows,
         params: Some(ev.ctx.params),
     };
     let plan = plan_match(ev.graph, &m.pattern, &mut names, &hints);
+    (names, plan)
+}
+
+/// Runs a MATCH clause over the input rows, handing each output row to
+/// `sink` (`before` is the number of variables in scope before it).
+fn run_match_clause(
+    ev: &Evaluator<'_>,
+    m: &Match,
+    plan: &MatchPlan<'_>,
+    names: &[String],
+    before: usize,
+    input: Vec<Vec<Value>>,
+    sink: &mut dyn FnMut(&[Value]) -> Result<(), QueryError>,
+) -> Result<(), QueryError> {
     let added = names.len() - before;
-    let matcher = Matcher::new(ev, &plan, &names);
-    let mut rows = Vec::new();
-    for mut row in table.rows {
+    let matcher = Matcher::new(ev, plan, names);
+    for mut row in input {
         row.resize(names.len(), Value::Null);
         let mut found = false;
         {
             let mut emit = |r: &[Value], _: &[PartState]| -> Result<(), QueryError> {
                 if let Some(w) = &m.where_ {
-                    if !truthy(&ev.eval(w, &Env::new(&names, r))?) {
+                    if !truthy(&ev.eval(w, &Env::new(names, r))?) {
                         return Ok(());
                     }
                 }
                 found = true;
-                rows.push(r.to_vec());
-                Ok(())
+                sink(r)
             };
             matcher.run(&mut row, &mut emit)?;
         }
@@ -170,10 +238,10 @@ fn match_clause(
             for v in row.iter_mut().skip(before).take(added) {
                 *v = Value::Null;
             }
-            rows.push(row);
+            sink(&row)?;
         }
     }
-    Ok(Table { names, rows })
+    Ok(())
 }
 
 /// Matches a pattern used as an expression against the current row and
@@ -1225,15 +1293,17 @@ fn project(
     where_: Option<&Expr>,
 ) -> Result<Table, QueryError> {
     let cols = items(ev.ctx.text, proj, &table.names);
-    let new_names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
-    let is_agg: Vec<bool> = cols
-        .iter()
-        .map(|c| c.1.is_some_and(contains_aggregate))
-        .collect();
-    let aggregating = is_agg.contains(&true);
+    if cols.iter().any(|c| c.1.is_some_and(contains_aggregate)) {
+        let mut grouper = Grouper::new(ev, &cols, &table.names);
+        for row in &table.rows {
+            grouper.add(row)?;
+        }
+        let out = grouper.finish(proj.distinct)?;
+        return finish_projection(ev, proj, &cols, &table.names, out, where_);
+    }
     // Each output row with the input row it came from (for ORDER BY).
-    let mut out: Vec<Projected> = Vec::new();
-    if !aggregating {
+    let mut out: Vec<Projected> = Vec::with_capacity(table.rows.len());
+    {
         let mut seen = HashSet::new();
         for row in table.rows {
             let env = Env::new(&table.names, &row);
@@ -1251,89 +1321,20 @@ fn project(
             }
             out.push((vals, Some(row), Vec::new()));
         }
-    } else {
-        // Group by the non-aggregate items.
-        let mut groups: HashMap<Vec<super::value::GroupKey>, usize> = HashMap::new();
-        let mut states: Vec<Group<'_>> = Vec::new();
-        let mut agg_exprs: Vec<&Expr> = Vec::new();
-        for (_, e, _) in &cols {
-            if let Some(e) = e {
-                visit_aggregates(e, &mut |a| agg_exprs.push(a));
-            }
-        }
-        let no_rows = table.rows.is_empty();
-        for row in &table.rows {
-            let env = Env::new(&table.names, row);
-            let mut keys = Vec::with_capacity(cols.len());
-            for ((_, e, slot), agg) in cols.iter().zip(&is_agg) {
-                match (e, slot) {
-                    (Some(_), _) if *agg => keys.push(Value::Null),
-                    (Some(e), _) => keys.push(ev.eval(e, &env)?),
-                    (None, Some(s)) => keys.push(row.get(*s).cloned().unwrap_or(Value::Null)),
-                    _ => keys.push(Value::Null),
-                }
-            }
-            let gk: Vec<_> = keys.iter().map(Value::group_key).collect();
-            let at = match groups.get(&gk) {
-                Some(&at) => at,
-                None => {
-                    let accs = agg_exprs
-                        .iter()
-                        .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
-                        .collect();
-                    states.push((keys, row.clone(), accs));
-                    groups.insert(gk, states.len() - 1);
-                    states.len() - 1
-                }
-            };
-            if let Some((_, _, accs)) = states.get_mut(at) {
-                for (_, a, acc) in accs.iter_mut() {
-                    let v = match &a.kind {
-                        super::ast::ExprKind::Call { args, .. } => match args.first() {
-                            Some(x) => ev.eval(x, &env)?,
-                            None => Value::Null,
-                        },
-                        _ => Value::Null,
-                    };
-                    acc.add(v, ev, a)?;
-                }
-            }
-        }
-        let has_keys = is_agg.contains(&false);
-        if no_rows && !has_keys {
-            let accs = agg_exprs
-                .iter()
-                .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
-                .collect();
-            states.push((vec![Value::Null; cols.len()], Vec::new(), accs));
-        }
-        for (keys, first_row, accs) in states {
-            let aggs: Vec<(usize, Value)> = accs
-                .into_iter()
-                .map(|(k, _, acc)| (k, acc.finish()))
-                .collect();
-            let mut vals = Vec::with_capacity(cols.len());
-            for (((_, e, _), key), agg) in cols.iter().zip(keys).zip(&is_agg) {
-                match e {
-                    Some(e) if *agg => {
-                        let env = Env {
-                            aggs: &aggs,
-                            ..Env::new(&table.names, &first_row)
-                        };
-                        vals.push(ev.eval(e, &env)?);
-                    }
-                    _ => vals.push(key),
-                }
-            }
-            out.push((vals, None, aggs));
-        }
-        if proj.distinct {
-            let mut seen = HashSet::new();
-            out.retain(|(vals, _, _)| {
-                seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>())
-            });
-        }
     }
+    finish_projection(ev, proj, &cols, &table.names, out, where_)
+}
+
+/// ORDER BY, SKIP, LIMIT and WITH's WHERE over projected rows.
+fn finish_projection(
+    ev: &Evaluator<'_>,
+    proj: &Projection,
+    cols: &[(String, Option<&Expr>, Option<usize>)],
+    old_names: &[String],
+    mut out: Vec<Projected>,
+    where_: Option<&Expr>,
+) -> Result<Table, QueryError> {
+    let new_names: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
     let empty = Env::new(&[], &[]);
     let skip = match &proj.skip {
         Some(e) => count_arg(ev, e, &empty)?,
@@ -1351,7 +1352,7 @@ fn project(
             .enumerate()
             .filter_map(|(i, (_, e, _))| e.map(|e| (e, i)))
             .collect();
-        let both_names: Vec<String> = table.names.iter().chain(&new_names).cloned().collect();
+        let both_names: Vec<String> = old_names.iter().chain(&new_names).cloned().collect();
         let mut keyed = Vec::with_capacity(out.len());
         for (i, (vals, old, aggs)) in out.into_iter().enumerate() {
             let keys = sort_keys(
@@ -1399,7 +1400,7 @@ fn project(
         Some(w) => {
             // WHERE after WITH sees the new columns, and the old variables
             // when the projection kept them apart row by row.
-            let both: Vec<String> = table.names.iter().chain(&result.names).cloned().collect();
+            let both: Vec<String> = old_names.iter().chain(&result.names).cloned().collect();
             for (r, old, _) in rows {
                 let keep = match &old {
                     Some(old) => {
@@ -1491,5 +1492,131 @@ fn count_arg(ev: &Evaluator<'_>, e: &Expr, env: &Env<'_>) -> Result<usize, Query
             format!("`{}` must be an integer, not {}", ev.text(e), v.type_name()),
             Some(e.span),
         )),
+    }
+}
+
+/// Groups rows by the non-aggregate items of a projection and feeds each
+/// group's aggregates, one row at a time, so that rows can be streamed in
+/// without being kept.
+struct Grouper<'e, 'p> {
+    ev: &'e Evaluator<'e>,
+    cols: &'p [(String, Option<&'p Expr>, Option<usize>)],
+    names: &'p [String],
+    is_agg: Vec<bool>,
+    agg_exprs: Vec<&'p Expr>,
+    groups: HashMap<Vec<super::value::GroupKey>, usize>,
+    states: Vec<Group<'p>>,
+}
+
+impl<'e, 'p> Grouper<'e, 'p> {
+    fn new(
+        ev: &'e Evaluator<'e>,
+        cols: &'p [(String, Option<&'p Expr>, Option<usize>)],
+        names: &'p [String],
+    ) -> Self {
+        let is_agg = cols
+            .iter()
+            .map(|c| c.1.is_some_and(contains_aggregate))
+            .collect();
+        let mut agg_exprs: Vec<&Expr> = Vec::new();
+        for (_, e, _) in cols {
+            if let Some(e) = e {
+                visit_aggregates(e, &mut |a| agg_exprs.push(a));
+            }
+        }
+        Grouper {
+            ev,
+            cols,
+            names,
+            is_agg,
+            agg_exprs,
+            groups: HashMap::new(),
+            states: Vec::new(),
+        }
+    }
+
+    fn accumulators(&self) -> Vec<(usize, &'p Expr, Accumulator)> {
+        self.agg_exprs
+            .iter()
+            .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
+            .collect()
+    }
+
+    /// Adds one input row to its group.
+    fn add(&mut self, row: &[Value]) -> Result<(), QueryError> {
+        let ev = self.ev;
+        let env = Env::new(self.names, row);
+        let mut keys = Vec::with_capacity(self.cols.len());
+        for ((_, e, slot), agg) in self.cols.iter().zip(&self.is_agg) {
+            match (e, slot) {
+                (Some(_), _) if *agg => keys.push(Value::Null),
+                (Some(e), _) => keys.push(ev.eval(e, &env)?),
+                (None, Some(s)) => keys.push(row.get(*s).cloned().unwrap_or(Value::Null)),
+                _ => keys.push(Value::Null),
+            }
+        }
+        let gk: Vec<_> = keys.iter().map(Value::group_key).collect();
+        let at = match self.groups.get(&gk) {
+            Some(&at) => at,
+            None => {
+                let accs = self.accumulators();
+                self.states.push((keys, row.to_vec(), accs));
+                self.groups.insert(gk, self.states.len() - 1);
+                self.states.len() - 1
+            }
+        };
+        if let Some((_, _, accs)) = self.states.get_mut(at) {
+            for (_, a, acc) in accs.iter_mut() {
+                let v = match &a.kind {
+                    super::ast::ExprKind::Call { args, .. } => match args.first() {
+                        Some(x) => ev.eval(x, &env)?,
+                        None => Value::Null,
+                    },
+                    _ => Value::Null,
+                };
+                acc.add(v, ev, a)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The projected rows, one per group (one row of aggregates over
+    /// nothing when there were no rows and no grouping keys).
+    fn finish(mut self, distinct: bool) -> Result<Vec<Projected>, QueryError> {
+        let ev = self.ev;
+        let has_keys = self.is_agg.contains(&false);
+        if self.states.is_empty() && !has_keys {
+            let accs = self.accumulators();
+            self.states
+                .push((vec![Value::Null; self.cols.len()], Vec::new(), accs));
+        }
+        let mut out = Vec::with_capacity(self.states.len());
+        for (keys, first_row, accs) in self.states {
+            let aggs: Vec<(usize, Value)> = accs
+                .into_iter()
+                .map(|(k, _, acc)| (k, acc.finish()))
+                .collect();
+            let mut vals = Vec::with_capacity(self.cols.len());
+            for (((_, e, _), key), agg) in self.cols.iter().zip(keys).zip(&self.is_agg) {
+                match e {
+                    Some(e) if *agg => {
+                        let env = Env {
+                            aggs: &aggs,
+                            ..Env::new(self.names, &first_row)
+                        };
+                        vals.push(ev.eval(e, &env)?);
+                    }
+                    _ => vals.push(key),
+                }
+            }
+            out.push((vals, None, aggs));
+        }
+        if distinct {
+            let mut seen = HashSet::new();
+            out.retain(|(vals, _, _)| {
+                seen.insert(vals.iter().map(Value::group_key).collect::<Vec<_>>())
+            });
+        }
+        Ok(out)
     }
 }
