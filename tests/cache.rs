@@ -3,6 +3,8 @@
 //! does not match is rebuilt. Every test has its own cache folder
 //! (`KG_CACHE_DIR` in a temporary folder).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
