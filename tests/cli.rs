@@ -15,7 +15,9 @@ fn root() -> PathBuf {
 /// `kg` with the crate root as working directory and no `$KG_GRAPH`.
 fn kg() -> Command {
     let mut c = Command::cargo_bin("kg").unwrap();
-    c.current_dir(root()).env_remove("KG_GRAPH");
+    c.current_dir(root())
+        .env_remove("KG_GRAPH")
+        .env("KG_CACHE_DIR", test_cache_dir());
     c
 }
 
@@ -537,4 +539,10 @@ fn query_max_hops_bounds_unbounded_patterns() {
     // Intergeo, Ak-Sugsky, Tuva, Molybdenum, Rhenium.
     let r = run(&["--format", "csv", "query", q]);
     assert_eq!(r.stdout, "n\r\n5\r\n");
+}
+
+/// Where the binary keeps compiled snapshots during these tests (never the
+/// user's cache).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

@@ -27,6 +27,7 @@ fn kg() -> Command {
     let mut c = Command::cargo_bin("kg").unwrap();
     c.current_dir(root())
         .env_remove("KG_GRAPH")
+        .env("KG_CACHE_DIR", test_cache_dir())
         .env("KG_TODAY", TODAY);
     c
 }
@@ -818,4 +819,10 @@ fn the_csv_export_of_the_seed_graph_loads_into_ladybugdb_with_the_same_answers()
         );
     }
     assert_eq!(compared.len(), INTEROP.len());
+}
+
+/// Where the binary keeps compiled snapshots during these tests (never the
+/// user's cache).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

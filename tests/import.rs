@@ -45,6 +45,7 @@ fn run(args: &[&str]) -> Run {
         .unwrap()
         .current_dir(root().join("tests/data/import"))
         .env_remove("KG_GRAPH")
+        .env("KG_CACHE_DIR", test_cache_dir())
         .args(args)
         .output()
         .unwrap();
@@ -699,4 +700,10 @@ fn imported_files_merge_with_hand_written_graphs() {
         r.stdout,
         std::fs::read_to_string(data("ftm.expected.json")).unwrap()
     );
+}
+
+/// Where the binary keeps compiled snapshots during these tests (never the
+/// user's cache).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

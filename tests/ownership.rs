@@ -24,6 +24,7 @@ fn run(args: &[&str]) -> Run {
         .unwrap()
         .current_dir(root())
         .env_remove("KG_GRAPH")
+        .env("KG_CACHE_DIR", test_cache_dir())
         .args(args)
         .output()
         .unwrap();
@@ -580,4 +581,10 @@ fn bad_statements_are_query_errors() {
         assert!(r.stderr.contains(message), "{q}: {}", r.stderr);
         assert_eq!(r.stdout, "", "{q}");
     }
+}
+
+/// Where the binary keeps compiled snapshots during these tests (never the
+/// user's cache).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

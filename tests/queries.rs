@@ -26,6 +26,7 @@ fn every_example_query_prints_its_expected_output() {
             .unwrap()
             .current_dir(&root)
             .env_remove("KG_GRAPH")
+            .env("KG_CACHE_DIR", test_cache_dir())
             .args(["query", "-f"])
             .arg(file)
             .output()
@@ -41,4 +42,10 @@ fn every_example_query_prints_its_expected_output() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Where the binary keeps compiled snapshots during these tests (never the
+/// user's cache).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

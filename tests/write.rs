@@ -16,6 +16,7 @@ fn kg(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("kg").unwrap();
     c.current_dir(dir)
         .env_remove("KG_GRAPH")
+        .env("KG_CACHE_DIR", test_cache_dir())
         .env("KG_HISTORY", dir.join("history"));
     c
 }
@@ -905,6 +906,7 @@ fn the_shell_on_a_terminal() {
     let (dir, file) = graph_dir(&seed);
     let bin = assert_cmd::cargo::cargo_bin("kg");
     let mut child = Command::new("script")
+        .env("KG_CACHE_DIR", test_cache_dir())
         .args([
             "-qec",
             &format!("stty cols 120; {} -g g.json shell", bin.display()),
@@ -987,4 +989,10 @@ fn changes_that_would_not_load_are_not_saved() {
         "cannot save: the changed graph would not load; nothing was saved:\ng.json: relations[1] (acme -OWNS-> bob): `props.share` is 500: a share is a percentage from 0 to 100\ng.json: relations[1] (acme -OWNS-> bob): `source` \"nowhere\" is not the id of any source; add it to `sources`\n2 problems\n"
     );
     assert_eq!(read(&file), SMALL);
+}
+
+/// Where the binary keeps compiled snapshots during these tests (never the
+/// user's cache).
+fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

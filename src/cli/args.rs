@@ -78,6 +78,16 @@ pub struct Args {
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
 
+    /// Say on stderr how the graph was loaded (from its compiled snapshot
+    /// or its files, and whether a snapshot was written).
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+
+    /// Neither use nor write the compiled snapshot of the graph files
+    /// (see `kg cache`): always parse the JSON.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -216,6 +226,13 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
     },
+    /// The compiled snapshots that make loading large graph files fast:
+    /// where they are, whether the current graph's is valid, clearing them.
+    Cache {
+        /// What to do (default: info).
+        #[command(subcommand)]
+        action: Option<CacheAction>,
+    },
     /// Combine graph files into one, with the rules of loading several
     /// files (the same id must say the same thing; identical relations
     /// are kept once), and write it in the canonical layout.
@@ -227,6 +244,18 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// `kg cache` actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum CacheAction {
+    /// The cache folder and, for the graph files given by -g or
+    /// $KG_GRAPH, their snapshot's path, size and state.
+    Info,
+    /// Print the cache folder.
+    Path,
+    /// Remove every snapshot kg wrote in the cache folder.
+    Clear,
 }
 
 /// Import formats.

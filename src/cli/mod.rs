@@ -2,6 +2,7 @@
 //! one function per command. Only this module and `main.rs` print.
 
 pub mod args;
+mod cache;
 mod check;
 mod export;
 mod import;
@@ -109,14 +110,34 @@ fn save_failed(e: crate::graph::save::SaveError) -> CliError {
     }
 }
 
-/// Loads the graph the user asked for.
+/// Loads the graph the user asked for: graph files through their
+/// compiled snapshot in the cache folder (unless `--no-cache`), else the
+/// built-in graph.
 pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
     let paths = graph_paths(args);
     if paths.is_empty() {
-        Ok(load_str(BUILTIN_NAME, BUILTIN_GRAPH)?)
-    } else {
-        Ok(load_paths(&paths)?)
+        return Ok(load_str(BUILTIN_NAME, BUILTIN_GRAPH)?);
     }
+    let dir = match crate::graph::cache::cache_dir() {
+        Some(dir) if !args.no_cache => dir,
+        _ => return Ok(load_paths(&paths)?),
+    };
+    let started = std::time::Instant::now();
+    let (graph, outcome) = crate::graph::cache::load(&paths, &dir)?;
+    if args.verbose {
+        use crate::graph::cache::Outcome;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match outcome {
+            Outcome::Used => eprintln!("kg: loaded from the compiled snapshot in {ms:.0} ms"),
+            Outcome::Written => {
+                eprintln!("kg: loaded the graph files and wrote their snapshot in {ms:.0} ms")
+            }
+            Outcome::NotWritten(why) => {
+                eprintln!("kg: loaded the graph files in {ms:.0} ms; no snapshot written: {why}")
+            }
+        }
+    }
+    Ok(graph)
 }
 
 /// Runs the command, writing results to `out`.
@@ -179,6 +200,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             name.as_deref(),
             out,
         ),
+        Command::Cache { action } => cache::run(args, *action, out),
         Command::Merge { files, output } => import::run_merge(files, output.as_deref(), out),
     }
 }

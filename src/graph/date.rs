@@ -119,6 +119,13 @@ impl Date {
         self.year
     }
 
+    /// The year, the month (0 at year precision) and the day (0 at year
+    /// or month precision): the inverse of [`Date::year`], [`Date::month`]
+    /// and [`Date::day`], for compact storage.
+    pub fn parts(self) -> (i32, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+
     /// The first day of the period.
     pub fn first_day(self) -> DayNumber {
         let m = if self.month == 0 { 1 } else { self.month };

@@ -50,6 +50,11 @@ impl Interner {
         self.names.len()
     }
 
+    /// Every string, in handle order (the first interned first).
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.names.iter().map(|s| &**s)
+    }
+
     /// Whether nothing is interned yet.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()

@@ -758,6 +758,13 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
         file: file.clone(),
         error,
     })?;
+    text_from_bytes(file, bytes)
+}
+
+/// A file's bytes as text, as [`read_text`] takes them: invalid UTF-8 is
+/// an error with its position; a byte-order mark is dropped. `file` names
+/// the file in the error.
+pub fn text_from_bytes(file: String, bytes: Vec<u8>) -> Result<String, LoadError> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

@@ -1,6 +1,8 @@
 //! The graph model: entities and relations in petgraph, their indexes, and
-//! reading and writing graph files (JSON, format version 1).
+//! reading and writing graph files (JSON, format version 1), and compiled
+//! snapshots of loaded graphs.
 
+pub mod cache;
 pub mod date;
 pub mod intern;
 pub mod json;
@@ -8,6 +10,7 @@ pub mod load;
 pub mod lookup;
 pub mod model;
 pub mod save;
+pub mod snapshot;
 pub mod value;
 pub mod write;
 

@@ -301,6 +301,75 @@ impl Graph {
         }
     }
 
+    /// A graph from its parts, with every index built in one pass: the
+    /// entities get the node indices 0, 1, 2, ... in the order given, and
+    /// each relation `(from, to, relation)` names its ends by those
+    /// positions. Relations are added in the order given, so adjacency
+    /// lists come out as they were when the parts were taken.
+    ///
+    /// Used by compiled snapshots; refuses what [`Graph::add_entity`] and
+    /// [`Graph::add_relation`] would refuse (a repeated id, an end that is
+    /// not an entity).
+    pub fn from_parts(
+        name: Option<String>,
+        sources: Vec<Source>,
+        interner: Interner,
+        entities: Vec<Entity>,
+        relations: Vec<(u32, u32, Relation)>,
+        changes: Changes,
+    ) -> Result<Graph, GraphError> {
+        let mut inner = StableDiGraph::with_capacity(entities.len(), relations.len());
+        let mut by_id: FastMap<Box<str>, NodeIndex> =
+            FastMap::with_capacity_and_hasher(entities.len(), Default::default());
+        let mut by_name: FastMap<Box<str>, Vec<NodeIndex>> =
+            FastMap::with_capacity_and_hasher(entities.len(), Default::default());
+        let mut by_label: FastMap<Sym, Vec<NodeIndex>> = FastMap::default();
+        let mut by_type: FastMap<Sym, Vec<EdgeIndex>> = FastMap::default();
+        for entity in entities {
+            let n = NodeIndex::new(inner.node_count());
+            if let Some(id) = &entity.id {
+                if by_id.insert(id.clone(), n).is_some() {
+                    return Err(GraphError::DuplicateId(id.to_string()));
+                }
+            }
+            for &l in &entity.labels {
+                by_label.entry(l).or_default().push(n);
+            }
+            for name in entity.name.iter().chain(&entity.aliases) {
+                let v = by_name.entry(fold_name(name)).or_default();
+                // Entities come in index order: a repeat can only be the last.
+                if v.last() != Some(&n) {
+                    v.push(n);
+                }
+            }
+            inner.add_node(entity);
+        }
+        let count = inner.node_count();
+        for (from, to, relation) in relations {
+            if from as usize >= count || to as usize >= count {
+                return Err(GraphError::Missing);
+            }
+            let ty = relation.ty;
+            let e = inner.add_edge(
+                NodeIndex::new(from as usize),
+                NodeIndex::new(to as usize),
+                relation,
+            );
+            by_type.entry(ty).or_default().push(e);
+        }
+        Ok(Graph {
+            name,
+            sources,
+            inner,
+            interner,
+            by_id,
+            by_name,
+            by_label,
+            by_type,
+            changes,
+        })
+    }
+
     // ----- strings -------------------------------------------------------
 
     /// The interner of labels, types and property keys.

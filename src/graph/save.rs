@@ -355,6 +355,16 @@ fn folder_of(file: &Path) -> Option<PathBuf> {
 /// Call it while holding the file's [`FileLock`].
 pub fn save_text(file: &Path, text: &str) -> Result<(), SaveError> {
     remove_leftovers(file);
+    write_atomically(file, text.as_bytes())
+}
+
+/// Writes `bytes` over `file` atomically: a temporary file in the same
+/// folder (named after the process), flushed to disk, renamed over `file`,
+/// then the folder flushed. A crash leaves the old file or the new one.
+/// Unlike [`save_text`] it leaves other processes' temporary files alone,
+/// so it suits files several processes may write at once without a lock
+/// (compiled snapshots in the cache folder).
+pub fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let tmp = temp_path(file, std::process::id());
     let result = (|| -> std::io::Result<()> {
         let mut f = OpenOptions::new()
@@ -362,7 +372,7 @@ pub fn save_text(file: &Path, text: &str) -> Result<(), SaveError> {
             .create(true)
             .truncate(true)
             .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         // Keep the permissions of the file it replaces.
         if let Ok(meta) = fs::metadata(file) {

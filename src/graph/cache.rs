@@ -1,0 +1,327 @@
+//! Where compiled snapshots live, and loading graph files through them.
+//!
+//! The cache folder is `$KG_CACHE_DIR`, else `$XDG_CACHE_HOME/kg`, else
+//! `~/.cache/kg`. A set of graph files loaded together has one snapshot,
+//! `kg-<hash of their canonical paths>.snap`. [`load`] uses it only when
+//! every file has the size, modification time and checksum it records and
+//! the snapshot itself passes its checks; otherwise it loads the files and
+//! writes a new snapshot atomically. Failing to write one (a read-only
+//! disk) costs nothing but the next load's time.
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use super::load::{build, load_paths, parse_file, text_from_bytes, LoadError};
+use super::model::Graph;
+use super::save::write_atomically;
+use super::snapshot::{self, checksum, mtime_ns, Header, SnapshotError, SourceStamp};
+
+/// The environment variable that names the cache folder.
+pub const CACHE_DIR_ENV: &str = "KG_CACHE_DIR";
+
+/// The cache folder: `$KG_CACHE_DIR`, else `$XDG_CACHE_HOME/kg` (when
+/// absolute), else `$HOME/.cache/kg`; `None` when none of them is set.
+pub fn cache_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var(CACHE_DIR_ENV) {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(xdg) = var("XDG_CACHE_HOME").map(PathBuf::from) {
+        if xdg.is_absolute() {
+            return Some(xdg.join("kg"));
+        }
+    }
+    var("HOME").map(|home| PathBuf::from(home).join(".cache").join("kg"))
+}
+
+/// The snapshot file for a set of graph files (canonical paths, in load
+/// order) in the cache folder `dir`.
+pub fn snapshot_path(dir: &Path, canonical: &[PathBuf]) -> PathBuf {
+    let mut key = Vec::new();
+    for p in canonical {
+        key.extend_from_slice(p.to_string_lossy().as_bytes());
+        key.push(0);
+    }
+    dir.join(format!("kg-{:016x}.snap", checksum(&key)))
+}
+
+/// Whether a file name is one kg gives snapshots (`kg-<16 hex>.snap`).
+pub fn is_snapshot_name(name: &str) -> bool {
+    name.strip_prefix("kg-")
+        .and_then(|s| s.strip_suffix(".snap"))
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// What happened to the snapshot during a load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The graph came from a valid snapshot.
+    Used,
+    /// The graph was loaded from its files and a snapshot written.
+    Written,
+    /// The graph was loaded from its files; no snapshot could be written
+    /// (the reason says why).
+    NotWritten(String),
+}
+
+/// Whether a snapshot can be used for the files it is meant for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// There is none.
+    Missing,
+    /// It matches the files and passes its checks.
+    Valid,
+    /// The files changed since it was written (the reason names the file
+    /// and what differs).
+    Stale(String),
+    /// It is truncated, damaged or of another format version.
+    Damaged(String),
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            State::Missing => f.write_str("missing"),
+            State::Valid => f.write_str("valid"),
+            State::Stale(why) => write!(f, "stale: {why}"),
+            State::Damaged(why) => write!(f, "damaged: {why}"),
+        }
+    }
+}
+
+/// Why a snapshot was not used.
+enum Refusal {
+    Stale(String),
+    Damaged(SnapshotError),
+}
+
+/// Compares the recorded files with the files on disk by size and
+/// modification time (cheap), without reading them.
+fn compare_stats(header: &Header, canonical: &[PathBuf]) -> Result<(), Refusal> {
+    if header.sources.len() != canonical.len()
+        || header
+            .sources
+            .iter()
+            .zip(canonical)
+            .any(|(s, p)| &s.path != p)
+    {
+        return Err(Refusal::Stale("it was built from other files".into()));
+    }
+    for s in &header.sources {
+        let meta = fs::metadata(&s.path)
+            .map_err(|e| Refusal::Stale(format!("{}: {e}", s.path.display())))?;
+        if meta.len() != s.size {
+            return Err(Refusal::Stale(format!("{} changed size", s.path.display())));
+        }
+        if mtime_ns(&meta) != s.mtime_ns {
+            return Err(Refusal::Stale(format!(
+                "{} has another modification time",
+                s.path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Compares the recorded checksums with the files' bytes.
+fn compare_checksums(header: &Header) -> Result<(), Refusal> {
+    for s in &header.sources {
+        let sum = snapshot::checksum_file(&s.path)
+            .map_err(|e| Refusal::Stale(format!("{}: {e}", s.path.display())))?;
+        if sum != s.checksum {
+            return Err(Refusal::Stale(format!(
+                "{} has other content",
+                s.path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The graph in `bytes` if they are a valid snapshot of the files
+/// `canonical`. The source files are hashed on a second thread while the
+/// body is checked and decoded.
+fn try_snapshot(bytes: &[u8], canonical: &[PathBuf]) -> Result<Graph, Refusal> {
+    let header = snapshot::read_header(bytes).map_err(Refusal::Damaged)?;
+    compare_stats(&header, canonical)?;
+    let (sums, graph) = std::thread::scope(|s| {
+        let sums = s.spawn(|| compare_checksums(&header));
+        let graph = snapshot::body(bytes, &header).and_then(snapshot::decode_body);
+        (sums.join(), graph)
+    });
+    match sums {
+        Ok(r) => r?,
+        Err(_) => return Err(Refusal::Stale("the files could not be checked".into())),
+    }
+    graph.map_err(Refusal::Damaged)
+}
+
+/// The canonical paths of graph files.
+pub fn canonical_paths<P: AsRef<Path>>(paths: &[P]) -> io::Result<Vec<PathBuf>> {
+    paths.iter().map(|p| fs::canonicalize(p.as_ref())).collect()
+}
+
+/// Loads graph files as [`load_paths`] does, through a snapshot in the
+/// cache folder `dir`: a valid snapshot is used; otherwise the files are
+/// loaded and a new snapshot written for the next time.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let file = dir.path().join("g.json");
+/// std::fs::write(&file, r#"{"kg": 1, "entities": [{"id": "x", "labels": ["Company"]}], "relations": []}"#)?;
+/// let cache = dir.path().join("cache");
+/// use kg::graph::cache::{load, Outcome};
+/// let (g, outcome) = load(&[&file], &cache)?;
+/// assert_eq!((g.entity_count(), outcome), (1, Outcome::Written));
+/// let (g, outcome) = load(&[&file], &cache)?;
+/// assert_eq!((g.entity_count(), outcome), (1, Outcome::Used));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load<P: AsRef<Path>>(paths: &[P], dir: &Path) -> Result<(Graph, Outcome), LoadError> {
+    let Ok(canonical) = canonical_paths(paths) else {
+        // A file that cannot be found: the plain load says so properly.
+        let graph = load_paths(paths)?;
+        return Ok((
+            graph,
+            Outcome::NotWritten("a file has no canonical path".into()),
+        ));
+    };
+    let snap = snapshot_path(dir, &canonical);
+    if let Ok(bytes) = fs::read(&snap) {
+        if let Ok(graph) = try_snapshot(&bytes, &canonical) {
+            return Ok((graph, Outcome::Used));
+        }
+    }
+
+    // Load the files, stamping the very bytes that are parsed.
+    let mut stamps = Vec::with_capacity(paths.len());
+    let mut texts = Vec::with_capacity(paths.len());
+    for (p, c) in paths.iter().zip(&canonical) {
+        let name = p.as_ref().display().to_string();
+        let io_error = |error| LoadError::Io {
+            file: name.clone(),
+            error,
+        };
+        let mut file = File::open(p.as_ref()).map_err(io_error)?;
+        let meta = file.metadata().map_err(io_error)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.read_to_end(&mut bytes).map_err(io_error)?;
+        stamps.push(SourceStamp {
+            path: c.clone(),
+            size: bytes.len() as u64,
+            mtime_ns: mtime_ns(&meta),
+            checksum: checksum(&bytes),
+        });
+        texts.push((name.clone(), text_from_bytes(name, bytes)?));
+    }
+    let files = texts
+        .iter()
+        .map(|(name, text)| parse_file(name, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let graph = build(files)?;
+    let outcome = match write_snapshot(&graph, &stamps, &snap) {
+        Ok(()) => Outcome::Written,
+        Err(why) => Outcome::NotWritten(why),
+    };
+    Ok((graph, outcome))
+}
+
+fn write_snapshot(graph: &Graph, stamps: &[SourceStamp], snap: &Path) -> Result<(), String> {
+    let bytes = snapshot::encode(graph, stamps).map_err(|e| e.to_string())?;
+    if let Some(dir) = snap.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    write_atomically(snap, &bytes).map_err(|e| e.to_string())
+}
+
+/// What `kg cache info` shows about the snapshot of a set of files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The snapshot's path.
+    pub path: PathBuf,
+    /// Its size in bytes, if it exists.
+    pub size: Option<u64>,
+    /// Whether it would be used.
+    pub state: State,
+}
+
+/// Checks, without loading the files, whether the snapshot of `paths` in
+/// `dir` would be used (the same checks as [`load`], decoding included).
+pub fn status<P: AsRef<Path>>(paths: &[P], dir: &Path) -> io::Result<Status> {
+    let canonical = canonical_paths(paths)?;
+    let path = snapshot_path(dir, &canonical);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Status {
+                path,
+                size: None,
+                state: State::Missing,
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    let state = match try_snapshot(&bytes, &canonical) {
+        Ok(_) => State::Valid,
+        Err(Refusal::Stale(why)) => State::Stale(why),
+        Err(Refusal::Damaged(e)) => State::Damaged(e.to_string()),
+    };
+    Ok(Status {
+        path,
+        size: Some(bytes.len() as u64),
+        state,
+    })
+}
+
+/// Removes the snapshots kg wrote in `dir` (files named `kg-<hex>.snap`
+/// that start with the snapshot magic) and temporary files of
+/// interrupted writes; returns how many files and bytes were removed.
+pub fn clear(dir: &Path) -> io::Result<(usize, u64)> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((0, 0)),
+        Err(e) => return Err(e),
+    };
+    let (mut files, mut bytes) = (0, 0);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = if is_snapshot_name(&name) {
+            let mut magic = [0u8; 8];
+            File::open(entry.path())
+                .and_then(|mut f| f.read_exact(&mut magic))
+                .is_ok()
+                && magic == snapshot::MAGIC
+        } else {
+            // `.kg-<hex>.snap.kg-save.<pid>.tmp`, left by a killed writer.
+            name.strip_prefix('.')
+                .and_then(|n| n.split_once(".kg-save."))
+                .is_some_and(|(snap, rest)| is_snapshot_name(snap) && rest.ends_with(".tmp"))
+        };
+        if ours {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            fs::remove_file(entry.path())?;
+            files += 1;
+            bytes += size;
+        }
+    }
+    Ok((files, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_names_are_recognised() {
+        let p = snapshot_path(Path::new("/c"), &[PathBuf::from("/a.json")]);
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        assert!(name.as_deref().is_some_and(is_snapshot_name));
+        assert!(!is_snapshot_name("kg-xyz.snap"));
+        assert!(!is_snapshot_name("graph.json"));
+        // The set, in order, decides the name.
+        let ab = snapshot_path(Path::new("/c"), &[PathBuf::from("/a"), PathBuf::from("/b")]);
+        let ba = snapshot_path(Path::new("/c"), &[PathBuf::from("/b"), PathBuf::from("/a")]);
+        assert_ne!(ab, ba);
+    }
+}

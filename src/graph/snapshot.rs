@@ -1,0 +1,908 @@
+//! Compiled snapshots: a loaded [`Graph`] in a binary form that reads back
+//! far faster than its JSON parses, with the identity of the files it was
+//! built from so that it is used only while they are unchanged.
+//!
+//! A snapshot is a header and a body, little-endian throughout. Every read
+//! is bounds-checked: a truncated, damaged or foreign file is an
+//! [`SnapshotError`], never a panic, and callers rebuild from the sources.
+//!
+//! ```text
+//! header
+//!   magic         8 bytes  "KGSNAP\r\n"
+//!   version       u32      SNAPSHOT_VERSION
+//!   sources       u32      how many graph files, then for each, in load order:
+//!     path        str      its canonical path
+//!     size        u64      its length in bytes
+//!     mtime       i128     its modification time, ns since the Unix epoch
+//!     checksum    u64      XXH3-64 of its bytes
+//!   body length   u64
+//!   body checksum u64      XXH3-64 of the body
+//!   header sum    u64      XXH3-64 of every header byte before it
+//! body
+//!   name          opt str
+//!   changes       7 x u64  the graph's change counters after loading
+//!   interner      u32 n, n x str            labels, types and keys; a
+//!                                           symbol is a position here
+//!   sources       u32 n, n x (str id, opt str url, opt str title, date)
+//!   entities      u32 n, n x (u8 flags: 1 id, 2 name; [str id]; [str name];
+//!                 u32 k, k x u32 label; u32 k, k x str alias; props)
+//!   relations     u32 n, n x (u32 from, u32 to, u32 type, props, date since,
+//!                 date until, u8 flags: 1 source, 2 locator, 4 note, 8 quote;
+//!                 the strs flagged)
+//! str             u32 length, UTF-8 bytes; opt str: length u32::MAX for none
+//! props           u32 n, n x (u32 key, value)
+//! value           u8 tag: 0 str, 1 i64, 2 f64 bits, 3 false, 4 true,
+//!                 5 list (u32 n, n x value)
+//! date            u8 0 none, else 1; i32 year, u8 month (0 = none), u8 day
+//! ```
+//!
+//! Entities are stored in index order and relations in index order, so
+//! [`Graph::from_parts`] rebuilds the same node and edge indices, the same
+//! adjacency order and the same indexes.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+use super::date::Date;
+use super::intern::{Interner, Sym};
+use super::model::{Changes, Entity, Graph, Provenance, Relation, Source};
+use super::value::{PropValue, Props};
+
+/// The first bytes of every snapshot.
+pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
+/// The version of the snapshot layout this build reads and writes; a
+/// snapshot of another version is rebuilt.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// How deep lists may nest inside a property value.
+const MAX_DEPTH: usize = 16;
+/// `opt str` length that means "none".
+const NONE: u32 = u32::MAX;
+
+/// Why a snapshot cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// The file does not start with [`MAGIC`].
+    #[error("not a kg snapshot")]
+    NotSnapshot,
+    /// The snapshot was written by a build with another layout.
+    #[error("snapshot format version {0}, this kg reads version {SNAPSHOT_VERSION}")]
+    Version(u32),
+    /// The file ends before its content does.
+    #[error("the snapshot is truncated")]
+    Truncated,
+    /// The header or body checksum does not match.
+    #[error("the snapshot's {0} checksum does not match: it is damaged")]
+    Checksum(&'static str),
+    /// The content is not a valid graph.
+    #[error("the snapshot is damaged: {0}")]
+    Corrupt(String),
+    /// The graph is too large for the layout (more than 2^32 - 2 items).
+    #[error("the graph is too large for a snapshot")]
+    TooLarge,
+}
+
+fn corrupt(what: impl Into<String>) -> SnapshotError {
+    SnapshotError::Corrupt(what.into())
+}
+
+// ----- the identity of the source files -------------------------------------
+
+/// What a snapshot records of one graph file: it is used only while the
+/// file has the same size, modification time and checksum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceStamp {
+    /// The file's canonical path.
+    pub path: PathBuf,
+    /// Its length in bytes.
+    pub size: u64,
+    /// Its modification time, in nanoseconds since the Unix epoch.
+    pub mtime_ns: i128,
+    /// XXH3-64 of its bytes.
+    pub checksum: u64,
+}
+
+/// The modification time of a file, in nanoseconds since the Unix epoch
+/// (0 where the platform does not tell).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    match meta.modified() {
+        Ok(t) => match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        },
+        Err(_) => 0,
+    }
+}
+
+/// The checksum of bytes as snapshots record it (XXH3-64).
+pub fn checksum(bytes: &[u8]) -> u64 {
+    xxh3_64(bytes)
+}
+
+/// The checksum of a file's bytes, read in 1 MiB blocks.
+pub fn checksum_file(path: &Path) -> io::Result<u64> {
+    let mut file = File::open(path)?;
+    let mut hasher = Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(hasher.digest())
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().as_bytes().to_vec()
+}
+
+#[cfg(unix)]
+fn path_from(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+// ----- writing ---------------------------------------------------------------
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn i128(&mut self, v: i128) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn count(&mut self, n: usize) -> Result<(), SnapshotError> {
+        let n = u32::try_from(n).map_err(|_| SnapshotError::TooLarge)?;
+        if n == NONE {
+            return Err(SnapshotError::TooLarge);
+        }
+        self.u32(n);
+        Ok(())
+    }
+    fn bytes(&mut self, b: &[u8]) -> Result<(), SnapshotError> {
+        self.count(b.len())?;
+        self.0.extend_from_slice(b);
+        Ok(())
+    }
+    fn str(&mut self, s: &str) -> Result<(), SnapshotError> {
+        self.bytes(s.as_bytes())
+    }
+    fn opt_str(&mut self, s: Option<&str>) -> Result<(), SnapshotError> {
+        match s {
+            Some(s) => self.str(s),
+            None => {
+                self.u32(NONE);
+                Ok(())
+            }
+        }
+    }
+    fn sym(&mut self, s: Sym) -> Result<(), SnapshotError> {
+        self.count(s.index())
+    }
+    fn date(&mut self, d: Option<Date>) {
+        match d {
+            None => self.u8(0),
+            Some(d) => {
+                let (y, m, day) = d.parts();
+                self.u8(1);
+                self.0.extend_from_slice(&y.to_le_bytes());
+                self.u8(m);
+                self.u8(day);
+            }
+        }
+    }
+    fn value(&mut self, v: &PropValue) -> Result<(), SnapshotError> {
+        match v {
+            PropValue::Str(s) => {
+                self.u8(0);
+                self.str(s)
+            }
+            PropValue::Int(i) => {
+                self.u8(1);
+                self.0.extend_from_slice(&i.to_le_bytes());
+                Ok(())
+            }
+            PropValue::Float(f) => {
+                self.u8(2);
+                self.u64(f.to_bits());
+                Ok(())
+            }
+            PropValue::Bool(b) => {
+                self.u8(if *b { 4 } else { 3 });
+                Ok(())
+            }
+            PropValue::List(l) => {
+                self.u8(5);
+                self.count(l.len())?;
+                l.iter().try_for_each(|v| self.value(v))
+            }
+        }
+    }
+    fn props(&mut self, p: &Props) -> Result<(), SnapshotError> {
+        self.count(p.len())?;
+        for (k, v) in p.iter() {
+            self.sym(k)?;
+            self.value(v)?;
+        }
+        Ok(())
+    }
+}
+
+fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
+    let mut w = Writer(Vec::with_capacity(
+        64 * (graph.entity_count() + graph.relation_count()),
+    ));
+    w.opt_str(graph.name.as_deref())?;
+    let c = graph.changes();
+    for v in [
+        c.entities_created,
+        c.entities_deleted,
+        c.relations_created,
+        c.relations_deleted,
+        c.properties_set,
+        c.labels_added,
+        c.labels_removed,
+    ] {
+        w.u64(v);
+    }
+    let interner = graph.interner();
+    w.count(interner.len())?;
+    for s in interner.iter() {
+        w.str(s)?;
+    }
+    w.count(graph.sources().len())?;
+    for s in graph.sources() {
+        w.str(&s.id)?;
+        w.opt_str(s.url.as_deref())?;
+        w.opt_str(s.title.as_deref())?;
+        w.date(s.published);
+    }
+
+    // Positions of the entities, which are the node indices on reading.
+    let mut position: Vec<u32> = Vec::new();
+    w.count(graph.entity_count())?;
+    for (i, n) in graph.entity_indices().enumerate() {
+        let Some(e) = graph.entity(n) else { continue };
+        if position.len() <= n.index() {
+            position.resize(n.index() + 1, NONE);
+        }
+        if let Some(p) = position.get_mut(n.index()) {
+            *p = u32::try_from(i).map_err(|_| SnapshotError::TooLarge)?;
+        }
+        w.u8(u8::from(e.id.is_some()) | (u8::from(e.name.is_some()) << 1));
+        if let Some(id) = &e.id {
+            w.str(id)?;
+        }
+        if let Some(name) = &e.name {
+            w.str(name)?;
+        }
+        w.count(e.labels.len())?;
+        for &l in &e.labels {
+            w.sym(l)?;
+        }
+        w.count(e.aliases.len())?;
+        for a in &e.aliases {
+            w.str(a)?;
+        }
+        w.props(&e.props)?;
+    }
+    let at = |n: petgraph::stable_graph::NodeIndex| -> Result<u32, SnapshotError> {
+        position
+            .get(n.index())
+            .copied()
+            .filter(|&p| p != NONE)
+            .ok_or_else(|| corrupt("a relation ends at no entity"))
+    };
+    w.count(graph.relation_count())?;
+    for e in graph.relation_indices() {
+        let (Some(r), Some((from, to))) = (graph.relation(e), graph.endpoints(e)) else {
+            continue;
+        };
+        w.u32(at(from)?);
+        w.u32(at(to)?);
+        w.sym(r.ty)?;
+        w.props(&r.props)?;
+        w.date(r.since);
+        w.date(r.until);
+        let p = r.provenance();
+        let fields = [&p.source, &p.locator, &p.note, &p.quote];
+        let mut flags = 0u8;
+        for (bit, f) in fields.iter().enumerate() {
+            if f.is_some() {
+                flags |= 1 << bit;
+            }
+        }
+        w.u8(flags);
+        for s in fields.into_iter().flatten() {
+            w.str(s)?;
+        }
+    }
+    Ok(w.0)
+}
+
+/// The snapshot of `graph`, loaded from the files `sources` describes (in
+/// load order).
+pub fn encode(graph: &Graph, sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError> {
+    let body = encode_body(graph)?;
+    let mut w = Writer(Vec::with_capacity(body.len() + 256));
+    w.0.extend_from_slice(&MAGIC);
+    w.u32(SNAPSHOT_VERSION);
+    w.count(sources.len())?;
+    for s in sources {
+        w.bytes(&path_bytes(&s.path))?;
+        w.u64(s.size);
+        w.i128(s.mtime_ns);
+        w.u64(s.checksum);
+    }
+    w.u64(body.len() as u64);
+    w.u64(checksum(&body));
+    let sum = checksum(&w.0);
+    w.u64(sum);
+    w.0.extend_from_slice(&body);
+    Ok(w.0)
+}
+
+// ----- reading ---------------------------------------------------------------
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
+        let end = self.pos.checked_add(n).ok_or(SnapshotError::Truncated)?;
+        let s = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(SnapshotError::Truncated)?;
+        self.pos = end;
+        Ok(s)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], SnapshotError> {
+        self.take(N)?
+            .try_into()
+            .map_err(|_| SnapshotError::Truncated)
+    }
+    fn u8(&mut self) -> Result<u8, SnapshotError> {
+        Ok(u8::from_le_bytes(self.array()?))
+    }
+    fn u32(&mut self) -> Result<u32, SnapshotError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64, SnapshotError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+    fn i128(&mut self) -> Result<i128, SnapshotError> {
+        Ok(i128::from_le_bytes(self.array()?))
+    }
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+    /// A count of items each at least `min_size` bytes long: one the rest
+    /// of the input cannot hold is refused before anything is allocated.
+    fn count(&mut self, min_size: usize) -> Result<usize, SnapshotError> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_size) > self.remaining() {
+            return Err(SnapshotError::Truncated);
+        }
+        Ok(n)
+    }
+    fn raw(&mut self) -> Result<&'a [u8], SnapshotError> {
+        let n = self.count(1)?;
+        self.take(n)
+    }
+    fn str(&mut self) -> Result<&'a str, SnapshotError> {
+        std::str::from_utf8(self.raw()?).map_err(|_| corrupt("a text is not UTF-8"))
+    }
+    fn opt_str(&mut self) -> Result<Option<&'a str>, SnapshotError> {
+        let n = self.u32()?;
+        if n == NONE {
+            return Ok(None);
+        }
+        let b = self.take(n as usize)?;
+        std::str::from_utf8(b)
+            .map(Some)
+            .map_err(|_| corrupt("a text is not UTF-8"))
+    }
+    fn boxed(&mut self) -> Result<Box<str>, SnapshotError> {
+        self.str().map(Box::from)
+    }
+    fn sym(&mut self, syms: &[Sym]) -> Result<Sym, SnapshotError> {
+        let i = self.u32()? as usize;
+        syms.get(i)
+            .copied()
+            .ok_or_else(|| corrupt(format!("symbol {i} is not in the table")))
+    }
+    fn date(&mut self) -> Result<Option<Date>, SnapshotError> {
+        if self.u8()? == 0 {
+            return Ok(None);
+        }
+        let year = i32::from_le_bytes(self.array()?);
+        let (month, day) = (self.u8()?, self.u8()?);
+        let date = match (month, day) {
+            (0, 0) => Some(Date::year(year)),
+            (m, 0) => Date::month(year, m),
+            (m, d) => Date::day(year, m, d),
+        };
+        date.map(Some)
+            .ok_or_else(|| corrupt(format!("{year}-{month}-{day} is not a date")))
+    }
+    fn value(&mut self, depth: usize) -> Result<PropValue, SnapshotError> {
+        Ok(match self.u8()? {
+            0 => PropValue::Str(self.boxed()?),
+            1 => PropValue::Int(i64::from_le_bytes(self.array()?)),
+            2 => PropValue::Float(f64::from_bits(self.u64()?)),
+            3 => PropValue::Bool(false),
+            4 => PropValue::Bool(true),
+            5 if depth < MAX_DEPTH => {
+                let n = self.count(1)?;
+                let mut list = Vec::with_capacity(n);
+                for _ in 0..n {
+                    list.push(self.value(depth + 1)?);
+                }
+                PropValue::List(list.into())
+            }
+            5 => return Err(corrupt("lists nest too deep")),
+            t => return Err(corrupt(format!("unknown value tag {t}"))),
+        })
+    }
+    fn props(&mut self, syms: &[Sym]) -> Result<Props, SnapshotError> {
+        let n = self.count(5)?;
+        let mut props = Props::new();
+        for _ in 0..n {
+            let k = self.sym(syms)?;
+            let v = self.value(0)?;
+            if props.insert(k, v).is_some() {
+                return Err(corrupt("a property key is repeated"));
+            }
+        }
+        Ok(props)
+    }
+}
+
+/// A snapshot's header: what it was built from, and where its body is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The graph files, in load order.
+    pub sources: Vec<SourceStamp>,
+    /// The body's length in bytes.
+    pub body_len: u64,
+    /// XXH3-64 of the body.
+    pub body_checksum: u64,
+    /// Where the body starts in the file.
+    pub body_start: usize,
+}
+
+/// Reads and checks a snapshot's header (magic, version, header checksum),
+/// leaving the body unread.
+pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let magic: [u8; 8] = r.array().map_err(|_| SnapshotError::NotSnapshot)?;
+    if magic != MAGIC {
+        return Err(SnapshotError::NotSnapshot);
+    }
+    let version = r.u32()?;
+    if version != SNAPSHOT_VERSION {
+        return Err(SnapshotError::Version(version));
+    }
+    let n = r.count(8 + 4 + 8 + 16 + 8)?;
+    let mut sources = Vec::with_capacity(n);
+    for _ in 0..n {
+        let path = path_from(r.raw()?);
+        sources.push(SourceStamp {
+            path,
+            size: r.u64()?,
+            mtime_ns: r.i128()?,
+            checksum: r.u64()?,
+        });
+    }
+    let body_len = r.u64()?;
+    let body_checksum = r.u64()?;
+    let summed = bytes.get(..r.pos).ok_or(SnapshotError::Truncated)?;
+    let expected = checksum(summed);
+    if r.u64()? != expected {
+        return Err(SnapshotError::Checksum("header"));
+    }
+    Ok(Header {
+        sources,
+        body_len,
+        body_checksum,
+        body_start: r.pos,
+    })
+}
+
+/// The body of a snapshot whose header is `header`, after checking its
+/// length and checksum.
+pub fn body<'a>(bytes: &'a [u8], header: &Header) -> Result<&'a [u8], SnapshotError> {
+    let len = usize::try_from(header.body_len).map_err(|_| SnapshotError::Truncated)?;
+    let end = header
+        .body_start
+        .checked_add(len)
+        .ok_or(SnapshotError::Truncated)?;
+    let body = bytes
+        .get(header.body_start..end)
+        .ok_or(SnapshotError::Truncated)?;
+    if end != bytes.len() {
+        return Err(corrupt("bytes after the end of the body"));
+    }
+    if checksum(body) != header.body_checksum {
+        return Err(SnapshotError::Checksum("body"));
+    }
+    Ok(body)
+}
+
+/// Builds the graph from a snapshot body (see [`body`]).
+pub fn decode_body(body: &[u8]) -> Result<Graph, SnapshotError> {
+    let mut r = Reader {
+        bytes: body,
+        pos: 0,
+    };
+    let name = r.opt_str()?.map(String::from);
+    let mut c = [0u64; 7];
+    for v in &mut c {
+        *v = r.u64()?;
+    }
+    let [entities_created, entities_deleted, relations_created, relations_deleted, properties_set, labels_added, labels_removed] =
+        c;
+    let changes = Changes {
+        entities_created,
+        entities_deleted,
+        relations_created,
+        relations_deleted,
+        properties_set,
+        labels_added,
+        labels_removed,
+    };
+
+    let mut interner = Interner::default();
+    let n = r.count(4)?;
+    let mut syms = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = r.str()?;
+        syms.push(interner.intern(s));
+    }
+
+    let n = r.count(4 + 4 + 4 + 1)?;
+    let mut sources = Vec::with_capacity(n);
+    for _ in 0..n {
+        sources.push(Source {
+            id: r.str()?.to_string(),
+            url: r.opt_str()?.map(String::from),
+            title: r.opt_str()?.map(String::from),
+            published: r.date()?,
+        });
+    }
+
+    let n = r.count(1 + 4 + 4 + 4)?;
+    let mut entities = Vec::with_capacity(n);
+    for _ in 0..n {
+        let flags = r.u8()?;
+        if flags > 3 {
+            return Err(corrupt(format!("unknown entity flags {flags}")));
+        }
+        let id = if flags & 1 != 0 {
+            Some(r.boxed()?)
+        } else {
+            None
+        };
+        let name = if flags & 2 != 0 {
+            Some(r.boxed()?)
+        } else {
+            None
+        };
+        let k = r.count(4)?;
+        let mut labels = Vec::with_capacity(k);
+        for _ in 0..k {
+            labels.push(r.sym(&syms)?);
+        }
+        let k = r.count(4)?;
+        let mut aliases = Vec::with_capacity(k);
+        for _ in 0..k {
+            aliases.push(r.boxed()?);
+        }
+        let props = r.props(&syms)?;
+        entities.push(Entity {
+            id,
+            labels,
+            name,
+            aliases,
+            props,
+        });
+    }
+
+    let n = r.count(4 + 4 + 4 + 4 + 1 + 1 + 1)?;
+    let mut relations = Vec::with_capacity(n);
+    for _ in 0..n {
+        let from = r.u32()?;
+        let to = r.u32()?;
+        let ty = r.sym(&syms)?;
+        let props = r.props(&syms)?;
+        let since = r.date()?;
+        let until = r.date()?;
+        let flags = r.u8()?;
+        if flags > 15 {
+            return Err(corrupt(format!("unknown provenance flags {flags}")));
+        }
+        let mut field = |bit: u8| -> Result<Option<Box<str>>, SnapshotError> {
+            if flags & (1 << bit) != 0 {
+                r.boxed().map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let provenance = (flags != 0)
+            .then(|| -> Result<Box<Provenance>, SnapshotError> {
+                Ok(Box::new(Provenance {
+                    source: field(0)?,
+                    locator: field(1)?,
+                    note: field(2)?,
+                    quote: field(3)?,
+                }))
+            })
+            .transpose()?;
+        relations.push((
+            from,
+            to,
+            Relation {
+                ty,
+                props,
+                since,
+                until,
+                provenance,
+            },
+        ));
+    }
+    if r.remaining() != 0 {
+        return Err(corrupt("bytes after the last relation"));
+    }
+    Graph::from_parts(name, sources, interner, entities, relations, changes)
+        .map_err(|e| corrupt(e.to_string()))
+}
+
+/// Reads a whole snapshot: header, body checks, graph. It does not look at
+/// the source files; compare [`Header::sources`] with them first.
+pub fn decode(bytes: &[u8]) -> Result<(Header, Graph), SnapshotError> {
+    let header = read_header(bytes)?;
+    let graph = decode_body(body(bytes, &header)?)?;
+    Ok((header, graph))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::load_str;
+    use crate::graph::write::to_file_text;
+
+    fn stamp() -> SourceStamp {
+        SourceStamp {
+            path: PathBuf::from("/data/graph.json"),
+            size: 1234,
+            mtime_ns: 1_700_000_000_123_456_789,
+            checksum: 0xfeed_beef,
+        }
+    }
+
+    fn every_kind() -> Graph {
+        let text = r#"{
+          "kg": 1,
+          "name": "every kind",
+          "sources": [
+            {"id": "s1", "url": "https://example.org/a?b=\"c\"", "title": "T\u00e9st", "published": "2024-03-15"},
+            {"id": "s2", "published": "2024-03"},
+            {"id": "s3", "published": "2024"},
+            {"id": "s4"}
+          ],
+          "entities": [
+            {"id": "a", "labels": ["Person", "Sanctioned"], "name": "Ann \u0000 \"quoted\" \\ back",
+             "aliases": ["Анна", "🦀 crab", ""],
+             "props": {"s": "text", "i": -9223372036854775808, "f": 1.5e300, "neg0": -0.0,
+                       "t": true, "n": false, "l": [1, "two", 3.5, true], "empty": [], "big": 9223372036854775807}},
+            {"id": "b", "labels": ["Company"]},
+            {"id": "c", "labels": ["Company"], "name": "ANN \u0000 \"QUOTED\" \\ BACK"}
+          ],
+          "relations": [
+            {"from": "a", "type": "OWNS", "to": "b", "props": {"share": 50.5}, "since": "2019", "until": "2024-02-29",
+             "source": "s1", "locator": "p. 3", "note": "n", "quote": "q"},
+            {"from": "a", "type": "OWNS", "to": "b", "since": "2020-01", "source": "s2"},
+            {"from": "b", "type": "PART_OF", "to": "b", "note": "self"},
+            {"from": "c", "type": "SIGNED", "to": "a", "props": {"date": "2021-05-05"}}
+          ]
+        }"#;
+        load_str("every.json", text).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn same(a: &Graph, b: &Graph) {
+        assert_eq!(
+            to_file_text(a).unwrap_or_else(|e| unreachable!("{e}")),
+            to_file_text(b).unwrap_or_else(|e| unreachable!("{e}"))
+        );
+        assert_eq!(a.name, b.name);
+        assert_eq!(a.changes(), b.changes());
+        assert_eq!(a.sources(), b.sources());
+        assert_eq!(
+            a.interner().iter().collect::<Vec<_>>(),
+            b.interner().iter().collect::<Vec<_>>()
+        );
+        let ents = |g: &Graph| {
+            g.entity_indices()
+                .filter_map(|n| g.entity(n).cloned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ents(a), ents(b));
+        let rels = |g: &Graph| {
+            g.relation_indices()
+                .filter_map(|e| Some((g.endpoints(e)?, g.relation(e)?.clone())))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rels(a), rels(b));
+        // Adjacency order and indexes.
+        for n in a.entity_indices() {
+            for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+                let ea: Vec<_> = a.relations_of(n, dir).map(|(e, m, _)| (e, m)).collect();
+                let eb: Vec<_> = b.relations_of(n, dir).map(|(e, m, _)| (e, m)).collect();
+                assert_eq!(ea, eb);
+            }
+        }
+        let mut names_a: Vec<_> = a
+            .names()
+            .map(|(k, v)| (k.to_string(), v.to_vec()))
+            .collect();
+        let mut names_b: Vec<_> = b
+            .names()
+            .map(|(k, v)| (k.to_string(), v.to_vec()))
+            .collect();
+        names_a.sort();
+        names_b.sort();
+        assert_eq!(names_a, names_b);
+        assert_eq!(a.label_counts(), b.label_counts());
+        assert_eq!(a.type_counts(), b.type_counts());
+        for (id, n) in a.ids() {
+            assert_eq!(b.by_id(id), Some(n));
+        }
+    }
+
+    #[test]
+    fn round_trip_keeps_everything() {
+        let g = every_kind();
+        let bytes = encode(&g, &[stamp()]).unwrap_or_else(|e| unreachable!("{e}"));
+        let (header, back) = decode(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(header.sources, vec![stamp()]);
+        same(&g, &back);
+        // Dates of every precision survive as themselves.
+        let dates: Vec<String> = back
+            .sources()
+            .iter()
+            .filter_map(|s| s.published.map(|d| d.to_string()))
+            .collect();
+        assert_eq!(dates, ["2024-03-15", "2024-03", "2024"]);
+        // A float's bits survive, negative zero included.
+        let a = back.by_id("a").unwrap_or_else(|| unreachable!());
+        let neg0 = back.sym("neg0").unwrap_or_else(|| unreachable!());
+        let v = back.entity(a).and_then(|e| e.props.get(neg0)).cloned();
+        assert!(matches!(v, Some(PropValue::Float(f)) if f == 0.0 && f.is_sign_negative()));
+    }
+
+    #[test]
+    fn empty_graph_round_trips() {
+        let g = Graph::new();
+        let bytes = encode(&g, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+        let (header, back) = decode(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(header.sources.is_empty());
+        same(&g, &back);
+    }
+
+    #[test]
+    fn a_graph_with_removed_entities_is_stored_densely() {
+        let mut g = every_kind();
+        let b = g.by_id("b").unwrap_or_else(|| unreachable!());
+        g.remove_entity(b);
+        let bytes = encode(&g, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+        let (_, back) = decode(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(back.entity_count(), 2);
+        assert_eq!(back.relation_count(), 1);
+        assert_eq!(
+            to_file_text(&g).unwrap_or_else(|e| unreachable!("{e}")),
+            to_file_text(&back).unwrap_or_else(|e| unreachable!("{e}"))
+        );
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let bytes = encode(&every_kind(), &[stamp()]).unwrap_or_else(|e| unreachable!("{e}"));
+        for len in 0..bytes.len() {
+            let cut = bytes.get(..len).unwrap_or_default();
+            assert!(
+                decode(cut).is_err(),
+                "a snapshot cut at {len} bytes was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn every_flipped_byte_is_an_error() {
+        let bytes = encode(&every_kind(), &[stamp()]).unwrap_or_else(|e| unreachable!("{e}"));
+        for at in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            if let Some(b) = bad.get_mut(at) {
+                *b ^= 0x20;
+            }
+            assert!(
+                decode(&bad).is_err(),
+                "a snapshot with byte {at} flipped was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_bodies_are_errors_not_panics() {
+        // Bodies that pass the checksum (it is recomputed) but lie.
+        let good = encode_body(&every_kind()).unwrap_or_else(|e| unreachable!("{e}"));
+        for at in 0..good.len() {
+            for x in [0xff, 0x01, 0x80] {
+                let mut bad = good.clone();
+                if let Some(b) = bad.get_mut(at) {
+                    *b ^= x;
+                }
+                let _ = decode_body(&bad);
+            }
+        }
+        // A count that claims more than the input holds.
+        let mut huge = Vec::new();
+        huge.extend_from_slice(&NONE.to_le_bytes());
+        huge.extend_from_slice(&[0u8; 56]);
+        huge.extend_from_slice(&(u32::MAX - 1).to_le_bytes());
+        assert!(matches!(decode_body(&huge), Err(SnapshotError::Truncated)));
+        // Lists nested past the limit.
+        let mut w = Writer(Vec::new());
+        let mut v = PropValue::Int(1);
+        for _ in 0..MAX_DEPTH + 2 {
+            v = PropValue::List(vec![v].into());
+        }
+        w.value(&v).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut r = Reader {
+            bytes: &w.0,
+            pos: 0,
+        };
+        assert!(r.value(0).is_err());
+    }
+
+    #[test]
+    fn another_version_or_no_magic_is_refused() {
+        let mut bytes = encode(&every_kind(), &[]).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(matches!(
+            decode(b"{\"kg\": 1}"),
+            Err(SnapshotError::NotSnapshot)
+        ));
+        if let Some(v) = bytes.get_mut(8) {
+            *v = 99;
+        }
+        assert!(matches!(decode(&bytes), Err(SnapshotError::Version(99))));
+    }
+}
