@@ -41,6 +41,10 @@ pub const MAX_CHAINS: usize = 20;
 /// How many steps the search for an answer's chains may take before it
 /// stops listing (chains in dense graphs are exponentially many).
 pub const MAX_CHAIN_STEPS: usize = 100_000;
+/// How many steps the chain listings of all answers of one question may
+/// take together: a question with thousands of ultimate owners lists the
+/// chains of the first ones and marks the rest as capped.
+pub const MAX_CHAIN_STEPS_TOTAL: usize = 1_000_000;
 /// Iteration stops when no effective share moves by more than this.
 pub const TOLERANCE: f64 = 1e-12;
 /// Iteration inside one cycle stops after this many rounds.
@@ -275,21 +279,33 @@ fn solve_component(
 
 /// Up to [`MAX_CHAINS`] simple chains from local node `from` back to the
 /// target, shortest first, and whether the listing stopped early.
-fn chains(sub: &Sub, from: usize, dir: Direction) -> (Vec<Chain>, bool) {
+///
+/// `budget` is what is left of [`MAX_CHAIN_STEPS_TOTAL`]; `on_path` is
+/// scratch space of one flag per local node, all false on entry and on
+/// return.
+fn chains(
+    sub: &Sub,
+    from: usize,
+    dir: Direction,
+    budget: &mut usize,
+    on_path: &mut [bool],
+) -> (Vec<Chain>, bool) {
     let mut out: Vec<Chain> = Vec::new();
     let mut capped = false;
     let mut steps = 0usize;
-    let mut on_path = vec![false; sub.nodes.len()];
     let mut path: Vec<usize> = Vec::new();
     // (node, position in its incoming list)
     let mut call: Vec<(usize, usize)> = vec![(from, 0)];
-    on_path[from] = true;
+    if let Some(f) = on_path.get_mut(from) {
+        *f = true;
+    }
     while let Some(&(v, k)) = call.last() {
         steps += 1;
-        if steps > MAX_CHAIN_STEPS {
+        if steps > MAX_CHAIN_STEPS || *budget == 0 {
             capped = true;
             break;
         }
+        *budget -= 1;
         if v == 0 {
             let mut edges: Vec<OwnershipEdge> = path
                 .iter()
@@ -330,6 +346,12 @@ fn chains(sub: &Sub, from: usize, dir: Direction) -> (Vec<Chain>, bool) {
             }
         }
     }
+    // Leave the scratch flags as they were found.
+    for (v, _) in call {
+        if let Some(f) = on_path.get_mut(v) {
+            *f = false;
+        }
+    }
     out.sort_by_key(|c| c.edges.len());
     (out, capped)
 }
@@ -337,6 +359,17 @@ fn chains(sub: &Sub, from: usize, dir: Direction) -> (Vec<Chain>, bool) {
 /// The ultimate owners (`Up`) or holdings (`Down`) of `n`, over the
 /// relations valid during `as_of` when given.
 pub fn ultimate(graph: &Graph, n: NodeIndex, dir: Direction, as_of: Option<Date>) -> Ultimate {
+    ultimate_within(graph, n, dir, as_of, MAX_CHAIN_STEPS_TOTAL)
+}
+
+/// [`ultimate`] with `budget` steps for listing the chains of all answers.
+fn ultimate_within(
+    graph: &Graph,
+    n: NodeIndex,
+    dir: Direction,
+    as_of: Option<Date>,
+    budget: usize,
+) -> Ultimate {
     let vocab = Vocabulary::of(graph);
     let sub = explore(graph, &vocab, n, dir, as_of);
     let count = sub.nodes.len();
@@ -401,6 +434,8 @@ pub fn ultimate(graph: &Graph, n: NodeIndex, dir: Direction, as_of: Option<Date>
     let known = reach(&known_succ, [0]);
 
     let mut answers: Vec<Answer> = Vec::new();
+    let mut budget = budget;
+    let mut on_path = vec![false; count];
     for (ci, c) in comps.iter().enumerate() {
         if !is_end[ci] {
             continue;
@@ -417,7 +452,7 @@ pub fn ultimate(graph: &Graph, n: NodeIndex, dir: Direction, as_of: Option<Date>
             } else {
                 (x[o], converged[o])
             };
-            let (list, capped) = chains(&sub, o, dir);
+            let (list, capped) = chains(&sub, o, dir, &mut budget, &mut on_path);
             answers.push(Answer {
                 entity: sub.nodes[o],
                 share: (known[o] && ok).then_some(share),
@@ -609,5 +644,43 @@ mod tests {
         assert!(u.answers[0].chains_capped);
         assert!((u.answers[0].share.unwrap_or(0.0) - 1.0).abs() < 1e-12);
         assert!(u.problems.is_empty());
+    }
+
+    #[test]
+    fn many_answers_share_one_listing_budget() {
+        // Forty owners of the target, each through its own company.
+        let mut ids: Vec<String> = vec!["target".into()];
+        let mut rels: Vec<(String, String, f64)> = Vec::new();
+        for i in 0..40 {
+            let (o, c) = (format!("o{i}"), format!("c{i}"));
+            rels.push((o.clone(), c.clone(), 100.0));
+            rels.push((c.clone(), "target".into(), 2.5));
+            ids.extend([o, c]);
+        }
+        let id_refs: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+        let rel_refs: Vec<_> = rels
+            .iter()
+            .map(|(f, t, s)| (f.as_str(), "OWNS", t.as_str(), Some(*s), None, None))
+            .collect();
+        let g = graph(&id_refs, &rel_refs);
+        let all = ultimate(&g, node(&g, "target"), Direction::Up, None);
+        assert_eq!(all.answers.len(), 40);
+        assert!(all
+            .answers
+            .iter()
+            .all(|a| a.chains.len() == 1 && !a.chains_capped));
+        // With room for a few listings only, the rest are marked capped,
+        // and every share is still computed.
+        let few = ultimate_within(&g, node(&g, "target"), Direction::Up, None, 30);
+        assert_eq!(few.answers.len(), 40);
+        assert!(few.answers.iter().any(|a| a.chains.len() == 1));
+        assert!(few
+            .answers
+            .iter()
+            .any(|a| a.chains.is_empty() && a.chains_capped));
+        assert!(few
+            .answers
+            .iter()
+            .all(|a| (a.share.unwrap_or(0.0) - 0.025).abs() < 1e-12));
     }
 }
