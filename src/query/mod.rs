@@ -230,14 +230,33 @@ fn entity_named(
     params: &Params,
     text: &str,
 ) -> Result<crate::graph::NodeIndex, QueryError> {
-    let name = match &e.kind {
+    let name = text_argument(e, params, text, "a name must be a string")?;
+    crate::graph::lookup::resolve(graph, &name).map_err(|err| {
+        let code = match err {
+            crate::graph::lookup::LookupError::Unknown { .. } => "UnknownEntity",
+            crate::graph::lookup::LookupError::Ambiguous { .. } => "AmbiguousEntity",
+        };
+        QueryError::argument(code, err.to_string(), e.span)
+    })
+}
+
+/// The text of a string literal, of a `$parameter` holding a string, or
+/// (for a bare date such as `2024-03`) the expression as written;
+/// `needs` starts the message when the parameter holds something else.
+fn text_argument(
+    e: &ast::Expr,
+    params: &Params,
+    text: &str,
+    needs: &str,
+) -> Result<String, QueryError> {
+    Ok(match &e.kind {
         ExprKind::Literal(Literal::Str(s)) => s.clone(),
         ExprKind::Param(p) => match params.get(p) {
             Some(Value::Str(s)) => s.clone(),
             Some(v) => {
                 return Err(QueryError::type_error(
                     "InvalidArgumentType",
-                    format!("a name must be a string, but `${p}` is {}", v.type_name()),
+                    format!("{needs}, but `${p}` is {}", v.type_name()),
                     e.span,
                 ))
             }
@@ -251,13 +270,6 @@ fn entity_named(
             }
         },
         _ => query_error::snippet(text, e.span).to_string(),
-    };
-    crate::graph::lookup::resolve(graph, &name).map_err(|err| {
-        let code = match err {
-            crate::graph::lookup::LookupError::Unknown { .. } => "UnknownEntity",
-            crate::graph::lookup::LookupError::Ambiguous { .. } => "AmbiguousEntity",
-        };
-        QueryError::argument(code, err.to_string(), e.span)
     })
 }
 
@@ -275,28 +287,7 @@ fn statement_as_of(
 }
 
 fn as_of_date(e: &ast::Expr, params: &Params, text: &str) -> Result<Date, QueryError> {
-    let s = match &e.kind {
-        ExprKind::Literal(Literal::Str(s)) => s.clone(),
-        ExprKind::Param(p) => match params.get(p) {
-            Some(Value::Str(s)) => s.clone(),
-            Some(v) => {
-                return Err(QueryError::type_error(
-                    "InvalidArgumentType",
-                    format!("AS OF needs a date text, but `${p}` is {}", v.type_name()),
-                    e.span,
-                ))
-            }
-            None => {
-                return Err(QueryError::runtime(
-                    RuntimeKind::SemanticError,
-                    "ParameterMissing",
-                    format!("parameter `${p}` is not given"),
-                    Some(e.span),
-                ))
-            }
-        },
-        _ => query_error::snippet(text, e.span).to_string(),
-    };
+    let s = text_argument(e, params, text, "AS OF needs a date text")?;
     Date::parse(&s)
         .map_err(|err| QueryError::argument("InvalidArgumentValue", err.to_string(), e.span))
 }
