@@ -269,6 +269,23 @@ yields!(
     ]
 );
 
+yields!(
+    explain_shows_a_type_index_scan,
+    "EXPLAIN MATCH (o)-[:OWNS|CONTROLS]->(x) RETURN o, count(*)",
+    [
+        "1. Match",
+        "   Part 1",
+        "     Anchor (o) by relationship type index :CONTROLS|OWNS",
+        "     Expand (o)-[:OWNS|CONTROLS]->(x)",
+        "2. Return"
+    ]
+);
+yields!(
+    a_type_index_scan_finds_every_relationship_once,
+    "MATCH (o)-[r:OWNS|CONTROLS]-(x) WITH count(*) AS both_ways MATCH ()-[r:OWNS|CONTROLS]->() RETURN both_ways, count(r) AS one_way",
+    ["6 | 3"]
+);
+
 fails!(
     undefined_variable,
     "RETURN x",
