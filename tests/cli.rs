@@ -3,37 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::{kg_in, root, Run};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use assert_cmd::prelude::*;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `kg` with the crate root as working directory and no `$KG_GRAPH`.
 fn kg() -> Command {
-    let mut c = Command::cargo_bin("kg").unwrap();
-    c.current_dir(root())
-        .env_remove("KG_GRAPH")
-        .env("KG_CACHE_DIR", test_cache_dir());
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+    kg_in(&root())
 }
 
 fn run(args: &[&str]) -> Run {
     let out = kg().args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 fn write_temp(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -315,11 +298,7 @@ fn run_stdin(args: &[&str], stdin: &str) -> Run {
         .write_all(stdin.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 const OWNERS_GRAPH: &str = r#"{"kg": 1, "entities": [
@@ -539,10 +518,4 @@ fn query_max_hops_bounds_unbounded_patterns() {
     // Intergeo, Ak-Sugsky, Tuva, Molybdenum, Rhenium.
     let r = run(&["--format", "csv", "query", q]);
     assert_eq!(r.stdout, "n\r\n5\r\n");
-}
-
-/// Where the binary keeps compiled snapshots during these tests (never the
-/// user's cache).
-fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

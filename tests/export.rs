@@ -7,8 +7,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::{root, test_cache_dir};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use assert_cmd::prelude::*;
@@ -18,10 +20,6 @@ use kg::query::{run_script, Options, Params, Value};
 /// The day the golden files were made with: relations that ended before
 /// it are drawn dashed.
 const TODAY: &str = "2025-06-01";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn kg() -> Command {
     let mut c = Command::cargo_bin("kg").unwrap();
@@ -819,10 +817,4 @@ fn the_csv_export_of_the_seed_graph_loads_into_ladybugdb_with_the_same_answers()
         );
     }
     assert_eq!(compared.len(), INTEROP.len());
-}
-
-/// Where the binary keeps compiled snapshots during these tests (never the
-/// user's cache).
-fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

@@ -4,15 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::{kg_in, root, Run};
+
 use std::path::PathBuf;
-use std::process::Command;
 
-use assert_cmd::prelude::*;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn data(name: &str) -> String {
     root()
@@ -34,26 +31,13 @@ fn realdata(rel: &str) -> Option<String> {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(args: &[&str]) -> Run {
-    let out = Command::cargo_bin("kg")
-        .unwrap()
-        .current_dir(root().join("tests/data/import"))
-        .env_remove("KG_GRAPH")
-        .env("KG_CACHE_DIR", test_cache_dir())
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(
+        kg_in(&root().join("tests/data/import"))
+            .args(args)
+            .output()
+            .unwrap(),
+    )
 }
 
 fn ok(args: &[&str]) -> Run {
@@ -700,10 +684,4 @@ fn imported_files_merge_with_hand_written_graphs() {
         r.stdout,
         std::fs::read_to_string(data("ftm.expected.json")).unwrap()
     );
-}
-
-/// Where the binary keeps compiled snapshots during these tests (never the
-/// user's cache).
-fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

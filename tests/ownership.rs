@@ -4,35 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use assert_cmd::prelude::*;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{kg_in, root, Run};
 
 fn run(args: &[&str]) -> Run {
-    let out = Command::cargo_bin("kg")
-        .unwrap()
-        .current_dir(root())
-        .env_remove("KG_GRAPH")
-        .env("KG_CACHE_DIR", test_cache_dir())
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(kg_in(&root()).args(args).output().unwrap())
 }
 
 /// Runs and demands success with nothing on stderr; returns stdout.
@@ -581,10 +557,4 @@ fn bad_statements_are_query_errors() {
         assert!(r.stderr.contains(message), "{q}: {}", r.stderr);
         assert_eq!(r.stdout, "", "{q}");
     }
-}
-
-/// Where the binary keeps compiled snapshots during these tests (never the
-/// user's cache).
-fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

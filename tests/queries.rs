@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::test_cache_dir;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -42,10 +45,4 @@ fn every_example_query_prints_its_expected_output() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// Where the binary keeps compiled snapshots during these tests (never the
-/// user's cache).
-fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::test_cache_dir;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -989,10 +992,4 @@ fn changes_that_would_not_load_are_not_saved() {
         "cannot save: the changed graph would not load; nothing was saved:\ng.json: relations[1] (acme -OWNS-> bob): `props.share` is 500: a share is a percentage from 0 to 100\ng.json: relations[1] (acme -OWNS-> bob): `source` \"nowhere\" is not the id of any source; add it to `sources`\n2 problems\n"
     );
     assert_eq!(read(&file), SMALL);
-}
-
-/// Where the binary keeps compiled snapshots during these tests (never the
-/// user's cache).
-fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }

@@ -505,8 +505,12 @@ impl Graph {
 
     /// Labels in use with their entity counts.
     pub fn label_counts(&self) -> Vec<(&str, usize)> {
-        let mut v: Vec<(&str, usize)> = self
-            .by_label
+        self.counts(&self.by_label)
+    }
+
+    /// The non-empty entries of an index, by name, with their sizes.
+    fn counts<T>(&self, index: &FastMap<Sym, Vec<T>>) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> = index
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (self.resolve(*k), v.len()))
@@ -522,14 +526,7 @@ impl Graph {
 
     /// Relation types in use with their counts.
     pub fn type_counts(&self) -> Vec<(&str, usize)> {
-        let mut v: Vec<(&str, usize)> = self
-            .by_type
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (self.resolve(*k), v.len()))
-            .collect();
-        v.sort();
-        v
+        self.counts(&self.by_type)
     }
 
     // ----- changes -------------------------------------------------------

@@ -1,0 +1,48 @@
+//! Helpers shared by the integration tests that run the `kg` binary.
+
+// Each test binary uses the part of these it needs.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::prelude::*;
+
+/// The crate's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The snapshot cache of the tests, so that they never touch the user's.
+pub fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
+}
+
+/// `kg` run in `dir`, with no `$KG_GRAPH` and the tests' cache folder.
+pub fn kg_in(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("kg").unwrap();
+    c.current_dir(dir)
+        .env_remove("KG_GRAPH")
+        .env("KG_CACHE_DIR", test_cache_dir());
+    c
+}
+
+/// What a run of `kg` gave.
+pub struct Run {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output as text.
+    pub stdout: String,
+    /// Standard error as text.
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
