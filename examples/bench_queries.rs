@@ -55,6 +55,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn main() {
+    kg::alloc::keep_freed_pages();
     if let Err(e) = run() {
         eprintln!("bench_queries: {e}");
         std::process::exit(1);

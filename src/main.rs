@@ -11,6 +11,7 @@ use kg::cli::{self, Args, CliError};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    kg::alloc::keep_freed_pages();
     let args = Args::parse();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -12,7 +12,9 @@ use std::collections::VecDeque;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::ast::{Clause, Direction, Expr, Match, PathKind, Projection, Query, SortItem, Unwind};
+use super::ast::{
+    Clause, Direction, Expr, ExprKind, Match, PathKind, Projection, Query, SortItem, Unwind,
+};
 use super::expr::{truthy, Env, Evaluator};
 use super::functions::{self, Accumulator};
 use super::mutate;
@@ -1282,10 +1284,6 @@ fn items<'p>(
 /// aggregate values of its group.
 type Projected = (Vec<Value>, Option<Vec<Value>>, Vec<(usize, Value)>);
 
-/// A group: its key values, its first input row and one accumulator per
-/// aggregate (keyed by the aggregate expression's address).
-type Group<'a> = (Vec<Value>, Vec<Value>, Vec<(usize, &'a Expr, Accumulator)>);
-
 fn project(
     ev: &Evaluator<'_>,
     proj: &Projection,
@@ -1353,17 +1351,36 @@ fn finish_projection(
             .filter_map(|(i, (_, e, _))| e.map(|e| (e, i)))
             .collect();
         let both_names: Vec<String> = old_names.iter().chain(&new_names).cloned().collect();
+        // Sort items that name a column, or repeat its expression, read
+        // the column's value without evaluating anything.
+        let columns: Option<Vec<usize>> = proj
+            .order_by
+            .iter()
+            .map(|item| match &item.expr.kind {
+                ExprKind::Var(v) => new_names.iter().rposition(|n| n == v),
+                _ => subst_exprs
+                    .iter()
+                    .find(|(e, _)| *e == &item.expr)
+                    .map(|(_, i)| *i),
+            })
+            .collect();
         let mut keyed = Vec::with_capacity(out.len());
         for (i, (vals, old, aggs)) in out.into_iter().enumerate() {
-            let keys = sort_keys(
-                ev,
-                &proj.order_by,
-                (&new_names, &both_names),
-                &vals,
-                old.as_deref(),
-                &subst_exprs,
-                &aggs,
-            )?;
+            let keys = match &columns {
+                Some(columns) => columns
+                    .iter()
+                    .map(|c| vals.get(*c).cloned().unwrap_or(Value::Null))
+                    .collect(),
+                None => sort_keys(
+                    ev,
+                    &proj.order_by,
+                    (&new_names, &both_names),
+                    &vals,
+                    old.as_deref(),
+                    &subst_exprs,
+                    &aggs,
+                )?,
+            };
             keyed.push((keys, i, (vals, old, aggs)));
         }
         // Equal keys keep their input order (the index breaks ties), so
@@ -1495,6 +1512,36 @@ fn count_arg(ev: &Evaluator<'_>, e: &Expr, env: &Env<'_>) -> Result<usize, Query
     }
 }
 
+/// The slot of the one variable that all grouping keys read, when each
+/// key is that variable or a property of it (so that rows with the same
+/// node or relationship there fall into the same group).
+fn element_key_slot(
+    cols: &[(String, Option<&Expr>, Option<usize>)],
+    is_agg: &[bool],
+    names: &[String],
+) -> Option<usize> {
+    use super::ast::ExprKind as K;
+    let mut var: Option<&str> = None;
+    for ((_, e, _), agg) in cols.iter().zip(is_agg) {
+        if *agg {
+            continue;
+        }
+        let v = match e.map(|e| &e.kind) {
+            Some(K::Var(v)) => v,
+            Some(K::Property(b, _)) => match &b.kind {
+                K::Var(v) => v,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if var.is_some_and(|w| w != v) {
+            return None;
+        }
+        var = Some(v);
+    }
+    names.iter().rposition(|n| Some(n.as_str()) == var)
+}
+
 /// Groups rows by the non-aggregate items of a projection and feeds each
 /// group's aggregates, one row at a time, so that rows can be streamed in
 /// without being kept.
@@ -1504,8 +1551,38 @@ struct Grouper<'e, 'p> {
     names: &'p [String],
     is_agg: Vec<bool>,
     agg_exprs: Vec<&'p Expr>,
-    groups: HashMap<Vec<super::value::GroupKey>, usize>,
-    states: Vec<Group<'p>>,
+    groups: HashMap<HashedKey, usize>,
+    hasher: foldhash::fast::RandomState,
+    /// Per group: its key values and its first input row.
+    states: Vec<(Vec<Value>, Vec<Value>)>,
+    /// The accumulators of group `g` are `accs[g * agg_exprs.len()..]`.
+    accs: Vec<Accumulator>,
+    /// When every grouping key reads one and the same variable: rows with
+    /// the same node or relationship there fall into the same group, so
+    /// the keys are computed once per element.
+    by_element: Option<ElementGroups>,
+}
+
+/// A grouping key with its hash, computed once: growing the table then
+/// moves hashes instead of hashing every key again.
+#[derive(PartialEq, Eq)]
+struct HashedKey {
+    hash: u64,
+    key: Vec<super::value::GroupKey>,
+}
+
+impl std::hash::Hash for HashedKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// The group of each node or relationship seen in one slot.
+struct ElementGroups {
+    slot: usize,
+    /// Group number + 1 per node index (0: not seen yet).
+    nodes: Vec<u32>,
+    rels: HashMap<usize, usize>,
 }
 
 impl<'e, 'p> Grouper<'e, 'p> {
@@ -1514,7 +1591,7 @@ impl<'e, 'p> Grouper<'e, 'p> {
         cols: &'p [(String, Option<&'p Expr>, Option<usize>)],
         names: &'p [String],
     ) -> Self {
-        let is_agg = cols
+        let is_agg: Vec<bool> = cols
             .iter()
             .map(|c| c.1.is_some_and(contains_aggregate))
             .collect();
@@ -1524,6 +1601,11 @@ impl<'e, 'p> Grouper<'e, 'p> {
                 visit_aggregates(e, &mut |a| agg_exprs.push(a));
             }
         }
+        let by_element = element_key_slot(cols, &is_agg, names).map(|slot| ElementGroups {
+            slot,
+            nodes: Vec::new(),
+            rels: HashMap::new(),
+        });
         Grouper {
             ev,
             cols,
@@ -1531,19 +1613,68 @@ impl<'e, 'p> Grouper<'e, 'p> {
             is_agg,
             agg_exprs,
             groups: HashMap::new(),
+            hasher: foldhash::fast::RandomState::default(),
             states: Vec::new(),
+            accs: Vec::new(),
+            by_element,
         }
-    }
-
-    fn accumulators(&self) -> Vec<(usize, &'p Expr, Accumulator)> {
-        self.agg_exprs
-            .iter()
-            .map(|a| (*a as *const Expr as usize, *a, new_acc(a)))
-            .collect()
     }
 
     /// Adds one input row to its group.
     fn add(&mut self, row: &[Value]) -> Result<(), QueryError> {
+        let at = match self.element_group(row) {
+            Some(at) => at,
+            None => {
+                let at = self.group_of(row)?;
+                self.remember_element(row, at);
+                at
+            }
+        };
+        self.feed(at, row)
+    }
+
+    /// The group already found for the row's element, if any.
+    fn element_group(&self, row: &[Value]) -> Option<usize> {
+        let by = self.by_element.as_ref()?;
+        match row.get(by.slot)? {
+            Value::Node(n) => match by.nodes.get(n.index()) {
+                Some(&g) if g > 0 => Some(g as usize - 1),
+                _ => None,
+            },
+            Value::Rel(r) => by.rels.get(&r.index()).copied(),
+            _ => None,
+        }
+    }
+
+    fn remember_element(&mut self, row: &[Value], at: usize) {
+        let Some(by) = self.by_element.as_mut() else {
+            return;
+        };
+        match row.get(by.slot) {
+            Some(Value::Node(n)) => {
+                let Ok(g) = u32::try_from(at + 1) else {
+                    return;
+                };
+                if by.nodes.is_empty() {
+                    by.nodes =
+                        vec![
+                            0;
+                            petgraph::visit::NodeIndexable::node_bound(self.ev.graph.petgraph())
+                        ];
+                }
+                if let Some(slot) = by.nodes.get_mut(n.index()) {
+                    *slot = g;
+                }
+            }
+            Some(Value::Rel(r)) => {
+                by.rels.insert(r.index(), at);
+            }
+            _ => {}
+        }
+    }
+
+    /// The group of a row, by its key values (created when new).
+    fn group_of(&mut self, row: &[Value]) -> Result<usize, QueryError> {
         let ev = self.ev;
         let env = Env::new(self.names, row);
         let mut keys = Vec::with_capacity(self.cols.len());
@@ -1555,27 +1686,36 @@ impl<'e, 'p> Grouper<'e, 'p> {
                 _ => keys.push(Value::Null),
             }
         }
-        let gk: Vec<_> = keys.iter().map(Value::group_key).collect();
-        let at = match self.groups.get(&gk) {
-            Some(&at) => at,
-            None => {
-                let accs = self.accumulators();
-                self.states.push((keys, row.to_vec(), accs));
-                self.groups.insert(gk, self.states.len() - 1);
-                self.states.len() - 1
-            }
+        let key: Vec<_> = keys.iter().map(Value::group_key).collect();
+        let gk = HashedKey {
+            hash: std::hash::BuildHasher::hash_one(&self.hasher, &key),
+            key,
         };
-        if let Some((_, _, accs)) = self.states.get_mut(at) {
-            for (_, a, acc) in accs.iter_mut() {
-                let v = match &a.kind {
-                    super::ast::ExprKind::Call { args, .. } => match args.first() {
-                        Some(x) => ev.eval(x, &env)?,
-                        None => Value::Null,
-                    },
-                    _ => Value::Null,
-                };
-                acc.add(v, ev, a)?;
-            }
+        if let Some(&at) = self.groups.get(&gk) {
+            return Ok(at);
+        }
+        self.states.push((keys, row.to_vec()));
+        self.accs.extend(self.agg_exprs.iter().map(|a| new_acc(a)));
+        let at = self.states.len() - 1;
+        self.groups.insert(gk, at);
+        Ok(at)
+    }
+
+    /// Feeds a row to the aggregates of group `at`.
+    fn feed(&mut self, at: usize, row: &[Value]) -> Result<(), QueryError> {
+        let ev = self.ev;
+        let env = Env::new(self.names, row);
+        let n = self.agg_exprs.len();
+        let accs = self.accs.iter_mut().skip(at * n).take(n);
+        for (a, acc) in self.agg_exprs.iter().zip(accs) {
+            let v = match &a.kind {
+                super::ast::ExprKind::Call { args, .. } => match args.first() {
+                    Some(x) => ev.eval(x, &env)?,
+                    None => Value::Null,
+                },
+                _ => Value::Null,
+            };
+            acc.add(v, ev, a)?;
         }
         Ok(())
     }
@@ -1586,15 +1726,19 @@ impl<'e, 'p> Grouper<'e, 'p> {
         let ev = self.ev;
         let has_keys = self.is_agg.contains(&false);
         if self.states.is_empty() && !has_keys {
-            let accs = self.accumulators();
             self.states
-                .push((vec![Value::Null; self.cols.len()], Vec::new(), accs));
+                .push((vec![Value::Null; self.cols.len()], Vec::new()));
+            self.accs.extend(self.agg_exprs.iter().map(|a| new_acc(a)));
         }
+        let n = self.agg_exprs.len();
+        let mut accs = self.accs.into_iter();
         let mut out = Vec::with_capacity(self.states.len());
-        for (keys, first_row, accs) in self.states {
-            let aggs: Vec<(usize, Value)> = accs
-                .into_iter()
-                .map(|(k, _, acc)| (k, acc.finish()))
+        for (keys, first_row) in self.states {
+            let aggs: Vec<(usize, Value)> = self
+                .agg_exprs
+                .iter()
+                .zip(accs.by_ref().take(n))
+                .map(|(a, acc)| (*a as *const Expr as usize, acc.finish()))
                 .collect();
             let mut vals = Vec::with_capacity(self.cols.len());
             for (((_, e, _), key), agg) in self.cols.iter().zip(keys).zip(&self.is_agg) {

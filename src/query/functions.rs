@@ -407,17 +407,14 @@ pub(crate) fn call(
     })
 }
 
-/// The running state of one aggregate over one group.
+/// The running state of one aggregate over one group. Kept small: a
+/// grouping query holds one per group and aggregate.
 #[derive(Debug)]
 pub(crate) struct Accumulator {
     kind: AggKind,
-    distinct: Option<HashSet<GroupKey>>,
-    count: i64,
-    int_sum: Option<i64>,
-    float_sum: f64,
-    any_float: bool,
-    items: Vec<Value>,
-    best: Option<Value>,
+    /// Values seen, for `DISTINCT`.
+    distinct: Option<Box<HashSet<GroupKey>>>,
+    state: AccState,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -431,34 +428,51 @@ enum AggKind {
     Max,
 }
 
+/// What an aggregate has gathered so far.
+#[derive(Debug)]
+enum AccState {
+    /// `count`: values counted.
+    Count(i64),
+    /// `collect`: the values in order.
+    Items(Vec<Value>),
+    /// `sum` and `avg`: the integer sum while it fits and no float was
+    /// seen, the float sum, whether a float was seen, and values counted.
+    Sum(Option<i64>, f64, bool, i64),
+    /// `min` and `max`: the best value so far.
+    Best(Option<Value>),
+}
+
 impl Accumulator {
     /// A fresh accumulator for `name` (`None` for `count(*)`).
     pub fn new(name: Option<&str>, distinct: bool) -> Accumulator {
-        let kind = match name.map(|n| n.to_ascii_lowercase()).as_deref() {
+        let kind = match name {
             None => AggKind::CountStar,
-            Some("count") => AggKind::Count,
-            Some("collect") => AggKind::Collect,
-            Some("sum") => AggKind::Sum,
-            Some("avg") => AggKind::Avg,
-            Some("min") => AggKind::Min,
-            _ => AggKind::Max,
+            Some(n) if n.eq_ignore_ascii_case("count") => AggKind::Count,
+            Some(n) if n.eq_ignore_ascii_case("collect") => AggKind::Collect,
+            Some(n) if n.eq_ignore_ascii_case("sum") => AggKind::Sum,
+            Some(n) if n.eq_ignore_ascii_case("avg") => AggKind::Avg,
+            Some(n) if n.eq_ignore_ascii_case("min") => AggKind::Min,
+            Some(_) => AggKind::Max,
+        };
+        let state = match kind {
+            AggKind::CountStar | AggKind::Count => AccState::Count(0),
+            AggKind::Collect => AccState::Items(Vec::new()),
+            AggKind::Sum | AggKind::Avg => AccState::Sum(Some(0), 0.0, false, 0),
+            AggKind::Min | AggKind::Max => AccState::Best(None),
         };
         Accumulator {
             kind,
-            distinct: distinct.then(HashSet::new),
-            count: 0,
-            int_sum: Some(0),
-            float_sum: 0.0,
-            any_float: false,
-            items: Vec::new(),
-            best: None,
+            distinct: distinct.then(Box::default),
+            state,
         }
     }
 
     /// Adds one row's value (`Value::Null` for `count(*)`).
     pub fn add(&mut self, v: Value, ev: &Evaluator<'_>, e: &Expr) -> Result<(), QueryError> {
         if self.kind == AggKind::CountStar {
-            self.count += 1;
+            if let AccState::Count(c) = &mut self.state {
+                *c += 1;
+            }
             return Ok(());
         }
         if v.is_null() {
@@ -469,31 +483,34 @@ impl Accumulator {
                 return Ok(());
             }
         }
-        self.count += 1;
-        match self.kind {
-            AggKind::Collect => self.items.push(v),
-            AggKind::Sum | AggKind::Avg => match v {
-                Value::Int(i) => {
-                    self.int_sum = self.int_sum.and_then(|s| s.checked_add(i));
-                    if self.int_sum.is_none() && !self.any_float && self.kind == AggKind::Sum {
-                        return Err(QueryError::argument(
-                            "NumberOutOfRange",
-                            format!("`{}`: integer overflow", ev.text(e)),
-                            e.span,
-                        ));
+        match &mut self.state {
+            AccState::Count(c) => *c += 1,
+            AccState::Items(items) => items.push(v),
+            AccState::Sum(int_sum, float_sum, any_float, count) => {
+                *count += 1;
+                match v {
+                    Value::Int(i) => {
+                        *int_sum = int_sum.and_then(|s| s.checked_add(i));
+                        if int_sum.is_none() && !*any_float && self.kind == AggKind::Sum {
+                            return Err(QueryError::argument(
+                                "NumberOutOfRange",
+                                format!("`{}`: integer overflow", ev.text(e)),
+                                e.span,
+                            ));
+                        }
+                        *float_sum += i as f64;
                     }
-                    self.float_sum += i as f64;
+                    Value::Float(f) => {
+                        *any_float = true;
+                        *float_sum += f;
+                    }
+                    v => {
+                        return Err(ev.type_err(e, &format!("cannot sum {}", v.type_name())));
+                    }
                 }
-                Value::Float(f) => {
-                    self.any_float = true;
-                    self.float_sum += f;
-                }
-                v => {
-                    return Err(ev.type_err(e, &format!("cannot sum {}", v.type_name())));
-                }
-            },
-            AggKind::Min | AggKind::Max => {
-                let replace = match &self.best {
+            }
+            AccState::Best(best) => {
+                let replace = match best {
                     None => true,
                     Some(b) => {
                         let o = v.order_cmp(b);
@@ -505,31 +522,32 @@ impl Accumulator {
                     }
                 };
                 if replace {
-                    self.best = Some(v);
+                    *best = Some(v);
                 }
             }
-            _ => {}
         }
         Ok(())
     }
 
     /// The aggregate's value for the group.
     pub fn finish(self) -> Value {
-        match self.kind {
-            AggKind::CountStar | AggKind::Count => Value::Int(self.count),
-            AggKind::Collect => Value::List(self.items),
-            AggKind::Sum => match (self.any_float, self.int_sum) {
-                (false, Some(i)) => Value::Int(i),
-                _ => Value::Float(self.float_sum),
-            },
-            AggKind::Avg => {
-                if self.count == 0 {
-                    Value::Null
-                } else {
-                    Value::Float(self.float_sum / self.count as f64)
+        match (self.kind, self.state) {
+            (_, AccState::Count(c)) => Value::Int(c),
+            (_, AccState::Items(items)) => Value::List(items),
+            (AggKind::Sum, AccState::Sum(int_sum, float_sum, any_float, _)) => {
+                match (any_float, int_sum) {
+                    (false, Some(i)) => Value::Int(i),
+                    _ => Value::Float(float_sum),
                 }
             }
-            AggKind::Min | AggKind::Max => self.best.unwrap_or(Value::Null),
+            (_, AccState::Sum(_, float_sum, _, count)) => {
+                if count == 0 {
+                    Value::Null
+                } else {
+                    Value::Float(float_sum / count as f64)
+                }
+            }
+            (_, AccState::Best(best)) => best.unwrap_or(Value::Null),
         }
     }
 }
