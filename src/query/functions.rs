@@ -412,7 +412,9 @@ pub(crate) fn call(
 #[derive(Debug)]
 pub(crate) struct Accumulator {
     kind: AggKind,
-    /// Values seen, for `DISTINCT`.
+    /// Values seen, for `DISTINCT`. Boxed: one pointer instead of a whole
+    /// empty set in every accumulator of a query without `DISTINCT`.
+    #[allow(clippy::box_collection)]
     distinct: Option<Box<HashSet<GroupKey>>>,
     state: AccState,
 }
