@@ -172,6 +172,43 @@ yields!(
     "MATCH (n) RETURN labels(n)[0] AS l, count(*) AS c ORDER BY c DESC, l",
     ["Company | 4", "Deposit | 1", "Person | 1"]
 );
+// Grouping by a node's property counts per node first; nodes with equal
+// keys must still end in one group.
+yields!(
+    group_by_node_property_merges_equal_keys,
+    "MATCH (o)-[:OWNS]->() RETURN o.country AS c, count(*) AS n ORDER BY n DESC",
+    ["RU | 2", "null | 1"]
+);
+yields!(
+    count_of_expression_by_node_skips_nulls,
+    "MATCH (o)-[:OWNS]->(t) RETURN o.id, count(t.reserves) AS c ORDER BY o.id",
+    ["east | 1", "rosatom | 0", "rostec | 1"]
+);
+yields!(
+    group_by_node_with_null_rows,
+    "MATCH (n:Company) OPTIONAL MATCH (n)-[:OWNS]->(t) RETURN t.name AS t, count(*) AS c ORDER BY t",
+    ["Rosatom Nedra | 1", "Tomtorskoye | 2", "null | 1"]
+);
+yields!(
+    group_by_relationship_property,
+    "MATCH ()-[r]->() RETURN r.share AS s, count(*) AS c ORDER BY s",
+    ["25 | 1", "100 | 2", "null | 2"]
+);
+yields!(
+    distinct_count_grouped_by_node_property,
+    "MATCH (o)-[:OWNS]->(t) RETURN o.country AS c, count(DISTINCT t) AS n ORDER BY c",
+    ["RU | 2", "null | 1"]
+);
+yields!(
+    aggregate_inside_an_expression,
+    "MATCH (o)-[:OWNS]->(t) RETURN o.id AS o, count(*) * 10 + size(collect(t.id)) AS x ORDER BY o",
+    ["east | 11", "rosatom | 11", "rostec | 11"]
+);
+yields!(
+    order_by_a_column_and_an_expression,
+    "MATCH (o)-[:OWNS]->(t) RETURN o.id AS o, count(*) AS c ORDER BY c DESC, toUpper(o) DESC LIMIT 2",
+    ["rostec | 1", "rosatom | 1"]
+);
 yields!(
     count_on_nothing,
     "MATCH (n:Nothing) RETURN count(n), collect(n), sum(n.x)",

@@ -1364,49 +1364,42 @@ fn finish_projection(
                     .map(|(_, i)| *i),
             })
             .collect();
-        let mut keyed = Vec::with_capacity(out.len());
-        for (i, (vals, old, aggs)) in out.into_iter().enumerate() {
-            let keys = match &columns {
-                Some(columns) => columns
-                    .iter()
-                    .map(|c| vals.get(*c).cloned().unwrap_or(Value::Null))
-                    .collect(),
-                None => sort_keys(
-                    ev,
-                    &proj.order_by,
-                    (&new_names, &both_names),
-                    &vals,
-                    old.as_deref(),
-                    &subst_exprs,
-                    &aggs,
-                )?,
-            };
-            keyed.push((keys, i, (vals, old, aggs)));
-        }
-        // Equal keys keep their input order (the index breaks ties), so
-        // picking the first SKIP + LIMIT rows before sorting them gives
-        // the rows a full stable sort would.
-        let cmp = |(a, i, _): &(Vec<Value>, usize, Projected),
-                   (b, j, _): &(Vec<Value>, usize, Projected)| {
-            for ((x, y), item) in a.iter().zip(b).zip(&proj.order_by) {
-                let o = x.order_cmp(y);
-                let o = if item.descending { o.reverse() } else { o };
-                if o != std::cmp::Ordering::Equal {
-                    return o;
+        let k = limit.map(|l| l.saturating_add(skip));
+        let directions: Vec<bool> = proj.order_by.iter().map(|i| i.descending).collect();
+        out = match columns {
+            // Compare the columns in place: no key is built or copied.
+            Some(columns) => {
+                let mut rows: Vec<(usize, Projected)> = out.into_iter().enumerate().collect();
+                top_sorted(&mut rows, k, |(i, a), (j, b)| {
+                    let keys = columns.iter().map(|c| (a.0.get(*c), b.0.get(*c)));
+                    compare_keys(keys, &directions).then(i.cmp(j))
+                });
+                rows.into_iter().map(|(_, r)| r).collect()
+            }
+            None => {
+                let mut keyed = Vec::with_capacity(out.len());
+                for (i, (vals, old, aggs)) in out.into_iter().enumerate() {
+                    let keys = sort_keys(
+                        ev,
+                        &proj.order_by,
+                        (&new_names, &both_names),
+                        &vals,
+                        old.as_deref(),
+                        &subst_exprs,
+                        &aggs,
+                    )?;
+                    keyed.push((keys, i, (vals, old, aggs)));
                 }
+                top_sorted(&mut keyed, k, |(a, i, _), (b, j, _)| {
+                    compare_keys(
+                        a.iter().zip(b).map(|(x, y)| (Some(x), Some(y))),
+                        &directions,
+                    )
+                    .then(i.cmp(j))
+                });
+                keyed.into_iter().map(|(_, _, r)| r).collect()
             }
-            i.cmp(j)
         };
-        if let Some(k) = limit.map(|l| l.saturating_add(skip)) {
-            if k == 0 {
-                keyed.clear();
-            } else if k < keyed.len() {
-                keyed.select_nth_unstable_by(k - 1, cmp);
-                keyed.truncate(k);
-            }
-        }
-        keyed.sort_unstable_by(cmp);
-        out = keyed.into_iter().map(|(_, _, r)| r).collect();
     }
     let rows = out.into_iter().skip(skip).take(limit.unwrap_or(usize::MAX));
     let mut result = Table {
@@ -1445,6 +1438,42 @@ fn finish_projection(
         None => result.rows = rows.map(|(v, _, _)| v).collect(),
     }
     Ok(result)
+}
+
+/// Sorts `rows` by `cmp`, keeping only the first `k` when given. `cmp`
+/// must break ties by input position: picking the first `k` rows before
+/// sorting them then gives the rows a full stable sort would.
+fn top_sorted<T>(
+    rows: &mut Vec<T>,
+    k: Option<usize>,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+) {
+    if let Some(k) = k {
+        if k == 0 {
+            rows.clear();
+        } else if k < rows.len() {
+            rows.select_nth_unstable_by(k - 1, cmp);
+            rows.truncate(k);
+        }
+    }
+    rows.sort_unstable_by(cmp);
+}
+
+/// Compares sort keys pairwise in openCypher order, each reversed when
+/// its item is `DESC`; a missing value sorts as null.
+fn compare_keys<'v>(
+    keys: impl Iterator<Item = (Option<&'v Value>, Option<&'v Value>)>,
+    descending: &[bool],
+) -> std::cmp::Ordering {
+    for ((x, y), desc) in keys.zip(descending) {
+        let (x, y) = (x.unwrap_or(&Value::Null), y.unwrap_or(&Value::Null));
+        let o = x.order_cmp(y);
+        let o = if *desc { o.reverse() } else { o };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
 }
 
 fn new_acc(a: &Expr) -> Accumulator {
@@ -1551,8 +1580,16 @@ struct Grouper<'e, 'p> {
     names: &'p [String],
     is_agg: Vec<bool>,
     agg_exprs: Vec<&'p Expr>,
-    groups: HashMap<HashedKey, usize>,
+    /// The first group of each key hash; `same_hash[g]` is the next
+    /// group after `g` with the same hash (`usize::MAX`: none). Keys are
+    /// compared in place, never copied into the table.
+    groups: HashMap<u64, usize>,
+    same_hash: Vec<usize>,
     hasher: foldhash::fast::RandomState,
+    /// Whether a column computes something from an aggregate and the
+    /// group's variables (`count(*) + n.x`), so that the group's first row
+    /// is kept; bare aggregates need no row.
+    keep_rows: bool,
     /// Per group: its key values and its first input row.
     states: Vec<(Vec<Value>, Vec<Value>)>,
     /// The accumulators of group `g` are `accs[g * agg_exprs.len()..]`.
@@ -1563,26 +1600,25 @@ struct Grouper<'e, 'p> {
     by_element: Option<ElementGroups>,
 }
 
-/// A grouping key with its hash, computed once: growing the table then
-/// moves hashes instead of hashing every key again.
-#[derive(PartialEq, Eq)]
-struct HashedKey {
-    hash: u64,
-    key: Vec<super::value::GroupKey>,
-}
-
-impl std::hash::Hash for HashedKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
-    }
-}
-
 /// The group of each node or relationship seen in one slot.
 struct ElementGroups {
     slot: usize,
     /// Group number + 1 per node index (0: not seen yet).
     nodes: Vec<u32>,
     rels: HashMap<usize, usize>,
+    /// When every aggregate is a count: the counts of each node, kept
+    /// apart until the end, when the nodes' keys are computed once and
+    /// nodes with equal keys add up (counts add, so this is exact).
+    counts: Option<NodeCounts>,
+}
+
+/// Counts per node: `cells[n * stride]` is 1 once node `n` was seen and
+/// `cells[n * stride + 1 + a]` the count of aggregate `a`; `seen` lists
+/// the nodes in the order they first came.
+struct NodeCounts {
+    stride: usize,
+    cells: Vec<i64>,
+    seen: Vec<NodeIndex>,
 }
 
 impl<'e, 'p> Grouper<'e, 'p> {
@@ -1601,10 +1637,32 @@ impl<'e, 'p> Grouper<'e, 'p> {
                 visit_aggregates(e, &mut |a| agg_exprs.push(a));
             }
         }
+        let keep_rows = cols.iter().zip(&is_agg).any(|((_, e, _), agg)| {
+            *agg && e.is_some_and(|e| {
+                let mut bare = false;
+                visit_aggregates(e, &mut |a| bare = std::ptr::eq(a, e));
+                !bare
+            })
+        });
+        let only_counts = !keep_rows
+            && agg_exprs.iter().all(|a| match &a.kind {
+                ExprKind::CountStar => true,
+                ExprKind::Call {
+                    name,
+                    distinct,
+                    args,
+                } => !distinct && args.len() == 1 && name.name.eq_ignore_ascii_case("count"),
+                _ => false,
+            });
         let by_element = element_key_slot(cols, &is_agg, names).map(|slot| ElementGroups {
             slot,
             nodes: Vec::new(),
             rels: HashMap::new(),
+            counts: only_counts.then(|| NodeCounts {
+                stride: agg_exprs.len() + 1,
+                cells: Vec::new(),
+                seen: Vec::new(),
+            }),
         });
         Grouper {
             ev,
@@ -1613,7 +1671,9 @@ impl<'e, 'p> Grouper<'e, 'p> {
             is_agg,
             agg_exprs,
             groups: HashMap::new(),
+            same_hash: Vec::new(),
             hasher: foldhash::fast::RandomState::default(),
+            keep_rows,
             states: Vec::new(),
             accs: Vec::new(),
             by_element,
@@ -1622,6 +1682,9 @@ impl<'e, 'p> Grouper<'e, 'p> {
 
     /// Adds one input row to its group.
     fn add(&mut self, row: &[Value]) -> Result<(), QueryError> {
+        if self.count_by_node(row)? {
+            return Ok(());
+        }
         let at = match self.element_group(row) {
             Some(at) => at,
             None => {
@@ -1631,6 +1694,67 @@ impl<'e, 'p> Grouper<'e, 'p> {
             }
         };
         self.feed(at, row)
+    }
+
+    /// Counts the row under its node when counting by node; false when the
+    /// row is not counted that way.
+    fn count_by_node(&mut self, row: &[Value]) -> Result<bool, QueryError> {
+        let ev = self.ev;
+        let Some(by) = self.by_element.as_mut() else {
+            return Ok(false);
+        };
+        let (Some(counts), Some(Value::Node(n))) = (by.counts.as_mut(), row.get(by.slot)) else {
+            return Ok(false);
+        };
+        if counts.cells.is_empty() {
+            let bound = petgraph::visit::NodeIndexable::node_bound(ev.graph.petgraph());
+            counts.cells = vec![0; bound * counts.stride];
+        }
+        let at = n.index() * counts.stride;
+        let Some(cells) = counts.cells.get_mut(at..at + counts.stride) else {
+            return Ok(false);
+        };
+        if cells[0] == 0 {
+            cells[0] = 1;
+            counts.seen.push(*n);
+        }
+        let env = Env::new(self.names, row);
+        for (a, cell) in self.agg_exprs.iter().zip(&mut cells[1..]) {
+            let counted = match &a.kind {
+                ExprKind::Call { args, .. } => match args.first() {
+                    Some(x) => !ev.eval(x, &env)?.is_null(),
+                    None => true,
+                },
+                _ => true,
+            };
+            *cell += i64::from(counted);
+        }
+        Ok(true)
+    }
+
+    /// Turns the counts kept per node into groups.
+    fn merge_node_counts(&mut self) -> Result<(), QueryError> {
+        let Some(by) = self.by_element.as_mut() else {
+            return Ok(());
+        };
+        let (slot, Some(counts)) = (by.slot, by.counts.take()) else {
+            return Ok(());
+        };
+        let k = self.agg_exprs.len();
+        let mut row = vec![Value::Null; self.names.len()];
+        for n in counts.seen {
+            if let Some(v) = row.get_mut(slot) {
+                *v = Value::Node(n);
+            }
+            let g = self.group_of(&row)?;
+            let at = n.index() * counts.stride + 1;
+            let cells = counts.cells.get(at..at + k).unwrap_or(&[]);
+            let accs = self.accs.iter_mut().skip(g * k).take(k);
+            for (acc, c) in accs.zip(cells) {
+                acc.add_count(*c);
+            }
+        }
+        Ok(())
     }
 
     /// The group already found for the row's element, if any.
@@ -1686,18 +1810,29 @@ impl<'e, 'p> Grouper<'e, 'p> {
                 _ => keys.push(Value::Null),
             }
         }
-        let key: Vec<_> = keys.iter().map(Value::group_key).collect();
-        let gk = HashedKey {
-            hash: std::hash::BuildHasher::hash_one(&self.hasher, &key),
-            key,
+        let hash = {
+            let mut h = std::hash::BuildHasher::build_hasher(&self.hasher);
+            keys.iter().for_each(|k| k.group_hash(&mut h));
+            std::hash::Hasher::finish(&h)
         };
-        if let Some(&at) = self.groups.get(&gk) {
-            return Ok(at);
+        let first = self.groups.get(&hash).copied();
+        let mut at = first.unwrap_or(usize::MAX);
+        while let Some((group_keys, _)) = self.states.get(at) {
+            if group_keys.iter().zip(&keys).all(|(a, b)| a.group_eq(b)) {
+                return Ok(at);
+            }
+            at = self.same_hash.get(at).copied().unwrap_or(usize::MAX);
         }
-        self.states.push((keys, row.to_vec()));
+        let row = if self.keep_rows {
+            row.to_vec()
+        } else {
+            Vec::new()
+        };
+        self.states.push((keys, row));
+        self.same_hash.push(first.unwrap_or(usize::MAX));
         self.accs.extend(self.agg_exprs.iter().map(|a| new_acc(a)));
         let at = self.states.len() - 1;
-        self.groups.insert(gk, at);
+        self.groups.insert(hash, at);
         Ok(at)
     }
 
@@ -1723,6 +1858,7 @@ impl<'e, 'p> Grouper<'e, 'p> {
     /// The projected rows, one per group (one row of aggregates over
     /// nothing when there were no rows and no grouping keys).
     fn finish(mut self, distinct: bool) -> Result<Vec<Projected>, QueryError> {
+        self.merge_node_counts()?;
         let ev = self.ev;
         let has_keys = self.is_agg.contains(&false);
         if self.states.is_empty() && !has_keys {
@@ -1740,18 +1876,24 @@ impl<'e, 'p> Grouper<'e, 'p> {
                 .zip(accs.by_ref().take(n))
                 .map(|(a, acc)| (*a as *const Expr as usize, acc.finish()))
                 .collect();
-            let mut vals = Vec::with_capacity(self.cols.len());
-            for (((_, e, _), key), agg) in self.cols.iter().zip(keys).zip(&self.is_agg) {
-                match e {
-                    Some(e) if *agg => {
+            // The key values are in place; aggregate columns take their
+            // value, computed from the group's first row when needed.
+            let mut vals = keys;
+            for (((_, e, _), val), agg) in self.cols.iter().zip(&mut vals).zip(&self.is_agg) {
+                let Some(e) = e.filter(|_| *agg) else {
+                    continue;
+                };
+                let address = e as *const Expr as usize;
+                *val = match aggs.iter().find(|(a, _)| *a == address) {
+                    Some((_, v)) => v.clone(),
+                    None => {
                         let env = Env {
                             aggs: &aggs,
                             ..Env::new(self.names, &first_row)
                         };
-                        vals.push(ev.eval(e, &env)?);
+                        ev.eval(e, &env)?
                     }
-                    _ => vals.push(key),
-                }
+                };
             }
             out.push((vals, None, aggs));
         }

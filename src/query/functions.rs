@@ -531,6 +531,13 @@ impl Accumulator {
         Ok(())
     }
 
+    /// Adds `n` values counted elsewhere to a count.
+    pub fn add_count(&mut self, n: i64) {
+        if let AccState::Count(c) = &mut self.state {
+            *c += n;
+        }
+    }
+
     /// The aggregate's value for the group.
     pub fn finish(self) -> Value {
         match (self.kind, self.state) {

@@ -275,6 +275,54 @@ impl Value {
         }
     }
 
+    /// Feeds the value's [`GroupKey`] to a hasher without building it:
+    /// values that [`Value::group_eq`] holds equal hash the same.
+    pub fn group_hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        match self {
+            Value::Str(s) => {
+                h.write_u8(1);
+                s.hash(h);
+            }
+            Value::Int(i) => {
+                h.write_u8(2);
+                h.write_i64(*i);
+            }
+            Value::Node(n) => {
+                h.write_u8(3);
+                h.write_usize(n.index());
+            }
+            Value::Rel(r) => {
+                h.write_u8(4);
+                h.write_usize(r.index());
+            }
+            Value::Null => h.write_u8(5),
+            other => match other.group_key() {
+                GroupKey::Int(i) => {
+                    h.write_u8(2);
+                    h.write_i64(i);
+                }
+                key => {
+                    h.write_u8(6);
+                    key.hash(h);
+                }
+            },
+        }
+    }
+
+    /// Whether `DISTINCT` and grouping treat the two values as the same
+    /// (their [`GroupKey`]s are equal).
+    pub fn group_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Node(a), Value::Node(b)) => a == b,
+            (Value::Rel(a), Value::Rel(b)) => a == b,
+            (Value::Null, Value::Null) => true,
+            _ => self.group_key() == other.group_key(),
+        }
+    }
+
     /// A key that is equal for values that `DISTINCT` and grouping treat
     /// as the same: null equals null, `1` equals `1.0`, NaN equals NaN.
     pub fn group_key(&self) -> GroupKey {
