@@ -519,3 +519,79 @@ fn query_max_hops_bounds_unbounded_patterns() {
     let r = run(&["--format", "csv", "query", q]);
     assert_eq!(r.stdout, "n\r\n5\r\n");
 }
+
+#[test]
+fn profile_shows_rows_and_time_per_clause() {
+    let q = "PROFILE MATCH (o)-[:CONTROLS]->(x) RETURN o.name AS owner, count(*) AS n ORDER BY n DESC LIMIT 2";
+    let r = run(&["--format", "csv", "query", q]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"plan,rows,ms"));
+    // The MATCH passes on one row per CONTROLS relation (6 in the seed
+    // graph); the RETURN passes on the 2 rows of its LIMIT.
+    let clause = |prefix: &str| {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in {}", r.stdout));
+        let cells: Vec<&str> = line.split(',').collect();
+        let ms: f64 = cells[2].parse().unwrap();
+        assert!(ms >= 0.0, "{line}");
+        cells[1].to_string()
+    };
+    assert_eq!(clause("1. Match"), "6");
+    assert_eq!(clause("2. Return"), "2");
+    // Plan detail lines carry no figures.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("relationship type index") && l.ends_with(",,")),
+        "{}",
+        r.stdout
+    );
+    // A bad query under PROFILE is the same error as without.
+    let r = run(&["query", "PROFILE MATCH (o) RETURN x"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("`x` is not defined"), "{}", r.stderr);
+}
+
+#[test]
+fn profile_of_a_mutating_query_against_a_file_is_refused_like_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = write_temp(
+        dir.path(),
+        "g.json",
+        r#"{"kg": 1, "entities": [{"id": "a", "labels": ["Person"], "name": "A"}], "relations": []}"#,
+    );
+    let g = g.to_str().unwrap();
+    let r = run(&[
+        "-g",
+        g,
+        "--format",
+        "csv",
+        "query",
+        "PROFILE MATCH (n) SET n.x = 1 RETURN count(*) AS c",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("changes the graph: add --write"),
+        "{}",
+        r.stderr
+    );
+    let after = std::fs::read_to_string(g).unwrap();
+    assert!(!after.contains("\"x\""), "PROFILE must not write: {after}");
+    // With --write it runs, profiles and saves.
+    let r = run(&[
+        "-g",
+        g,
+        "--format",
+        "csv",
+        "query",
+        "--write",
+        "PROFILE MATCH (n) SET n.x = 1 RETURN count(*) AS c",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("plan,rows,ms"), "{}", r.stdout);
+    let after = std::fs::read_to_string(g).unwrap();
+    assert!(after.contains("\"x\": 1"), "{after}");
+}

@@ -60,12 +60,38 @@ pub(crate) struct Table {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// What one clause did under `PROFILE`: the rows it passed on and the
+/// time it took.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ClauseProfile {
+    /// Rows out of the clause (for a MATCH that feeds an aggregation
+    /// directly: the rows fed to it).
+    pub rows: usize,
+    /// Wall-clock time spent in the clause.
+    pub time: std::time::Duration,
+}
+
 /// Runs a query's clauses in order.
 pub(crate) fn run_query(
     graph: &mut Graph,
     q: &Query,
     ctx: &Ctx<'_>,
 ) -> Result<QueryResult, QueryError> {
+    run_query_profiled(graph, q, ctx, None)
+}
+
+/// Runs a query's clauses in order; with `profile`, records each clause's
+/// rows and time (one entry per clause).
+pub(crate) fn run_query_profiled(
+    graph: &mut Graph,
+    q: &Query,
+    ctx: &Ctx<'_>,
+    mut profile: Option<&mut Vec<ClauseProfile>>,
+) -> Result<QueryResult, QueryError> {
+    if let Some(p) = profile.as_deref_mut() {
+        p.clear();
+        p.resize(q.clauses.len(), ClauseProfile::default());
+    }
     let mut table = Table {
         names: Vec::new(),
         rows: vec![Vec::new()],
@@ -77,6 +103,8 @@ pub(crate) fn run_query(
         if std::mem::take(&mut fused_next) {
             continue;
         }
+        let started = std::time::Instant::now();
+        let mut fed = None;
         match clause {
             Clause::Match(m) if aggregation_after(&q.clauses, i).is_some() => {
                 // MATCH straight into an aggregating WITH or RETURN: rows
@@ -89,9 +117,12 @@ pub(crate) fn run_query(
                 let (names, plan) = plan_match_clause(&ev, m, &table.names, false);
                 let cols = items(ctx.text, proj, &names);
                 let mut grouper = Grouper::new(&ev, &cols, &names);
+                let mut rows = 0;
                 run_match_clause(&ev, m, &plan, &names, before, table.rows, &mut |r| {
+                    rows += 1;
                     grouper.add(r)
                 })?;
+                fed = Some((rows, started.elapsed()));
                 let out = grouper.finish(proj.distinct)?;
                 table = finish_projection(&ev, proj, &cols, &names, out, where_)?;
                 if is_return {
@@ -129,6 +160,26 @@ pub(crate) fn run_query(
             Clause::Set(s) => mutate::set(graph, ctx, &s.items, &mut table)?,
             Clause::Remove(r) => mutate::remove(graph, ctx, r, &mut table)?,
             Clause::Delete(d) => mutate::delete(graph, ctx, d, &mut table)?,
+        }
+        if let Some(p) = profile.as_deref_mut() {
+            let elapsed = started.elapsed();
+            // RETURN hands its rows to the result (it is the last clause).
+            let mut out = ClauseProfile {
+                rows: table.rows.len().max(result.rows.len()),
+                time: elapsed,
+            };
+            if let Some((rows, time)) = fed {
+                // The MATCH's own share, then the aggregation after it.
+                if let Some(m) = p.get_mut(i) {
+                    *m = ClauseProfile { rows, time };
+                }
+                out.time = elapsed.saturating_sub(time);
+                if let Some(next) = p.get_mut(i + 1) {
+                    *next = out;
+                }
+            } else if let Some(here) = p.get_mut(i) {
+                *here = out;
+            }
         }
     }
     Ok(result)

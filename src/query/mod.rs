@@ -141,6 +141,18 @@ pub fn execute(
     if statement.mode == Some(ExplainMode::Explain) {
         return Ok(explain(graph, query, params));
     }
+    if statement.mode == Some(ExplainMode::Profile) {
+        // The plan is the one chosen before the query changes the graph.
+        let plan = explain(graph, query, params);
+        let mut profile = Vec::new();
+        let saved = is_mutating(statement).then(|| graph.clone());
+        let r = eval::run_query_profiled(graph, query, &ctx, Some(&mut profile));
+        if let (Err(_), Some(saved)) = (&r, saved) {
+            *graph = saved;
+        }
+        r?;
+        return Ok(with_profile(plan, &profile));
+    }
     if is_mutating(statement) {
         let saved = graph.clone();
         let r = eval::run_query(graph, query, &ctx);
@@ -290,6 +302,33 @@ fn as_of_date(e: &ast::Expr, params: &Params, text: &str) -> Result<Date, QueryE
     let s = text_argument(e, params, text, "AS OF needs a date text")?;
     Date::parse(&s)
         .map_err(|err| QueryError::argument("InvalidArgumentValue", err.to_string(), e.span))
+}
+
+/// `PROFILE`'s answer: the plan of `EXPLAIN` with the rows each clause
+/// passed on and the milliseconds it took, on the clause's line.
+fn with_profile(plan: QueryResult, profile: &[eval::ClauseProfile]) -> QueryResult {
+    let mut clause = 0;
+    let rows = plan
+        .rows
+        .into_iter()
+        .map(|mut row| {
+            let is_clause = matches!(row.first(), Some(Value::Str(s)) if !s.starts_with(' '));
+            match profile.get(clause).filter(|_| is_clause) {
+                Some(p) => {
+                    clause += 1;
+                    let rows = i64::try_from(p.rows).unwrap_or(i64::MAX);
+                    row.push(Value::Int(rows));
+                    row.push(Value::Float((p.time.as_secs_f64() * 1e6).round() / 1e3));
+                }
+                None => row.extend([Value::Null, Value::Null]),
+            }
+            row
+        })
+        .collect();
+    QueryResult {
+        columns: vec!["plan".into(), "rows".into(), "ms".into()],
+        rows,
+    }
 }
 
 /// The plan of each MATCH and MERGE, one text line per row.
