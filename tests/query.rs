@@ -463,3 +463,93 @@ fn runtime_errors_point_at_the_expression() {
         Some("error at line 1, column 12: `'ж' * 2`: cannot apply `*` to a string and an integer\n  RETURN 1 + 'ж' * 2\n             ^^^^^^^")
     );
 }
+
+/// Expands enough relation lists for the typed adjacency index to be
+/// built (it is built after 20,000 walks).
+const WARM: &str =
+    "UNWIND range(1, 25000) AS i MATCH (a {id: 'rostec'})-[:OWNS]->(b) RETURN count(*)";
+
+/// The rows of `q` sorted, as text.
+fn sorted_rows(g: &mut Graph, q: &str) -> Vec<String> {
+    let results = run_script(g, q, &Params::new(), &Options::default())
+        .unwrap_or_else(|e| panic!("{q}: {}", e.render(q)));
+    let mut rows: Vec<String> = results
+        .last()
+        .map(|r| {
+            r.rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|v| show(g, v))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn typed_adjacency_index_gives_the_same_answers_as_relation_lists() {
+    let extra = "MATCH (r {id: 'rosatom'}), (t {id: 'tomtor'}) \
+                 CREATE (r)-[:OWNS {share: 5}]->(r), (t)-[:OWNS]->(r), (r)-[:PART_OF]->(t)";
+    let queries = [
+        "MATCH (a)-[r:OWNS]->(b) RETURN a.id, b.id, r.share",
+        "MATCH (a)<-[:OWNS]-(b) RETURN a.id, b.id",
+        "MATCH (a)-[r:OWNS|PART_OF]-(b) RETURN a.id, type(r), b.id",
+        "MATCH (a {id: 'rosatom'})-[:OWNS]-(b) RETURN b.id",
+        "MATCH (a)-[:OWNS*1..3]->(b) RETURN DISTINCT a.id, b.id",
+        "MATCH (a)-[:OWNS {share: 100}]->(b) RETURN a.id, b.id",
+        "MATCH (a)-[:OWNS|OWNS]->(b:Deposit) RETURN a.id, b.id",
+        "MATCH (a)-[:NO_SUCH]->(b) RETURN a.id",
+        "MATCH p = shortestPath((a {id: 'east'})-[:OWNS*..5]-(b {id: 'rosatom'})) RETURN length(p)",
+    ];
+    let mut slow = graph();
+    run_script(&mut slow, extra, &Params::new(), &Options::default()).unwrap();
+    let mut fast = slow.clone();
+    run_script(&mut fast, WARM, &Params::new(), &Options::default()).unwrap();
+    assert!(
+        fast.adjacency().is_some(),
+        "the index should be built by now"
+    );
+    for q in queries {
+        let want = sorted_rows(&mut slow.clone(), q);
+        assert_eq!(sorted_rows(&mut fast, q), want, "{q}");
+    }
+    // AS OF reads each relation's dates through the index too.
+    let as_of = Options {
+        as_of: Some(kg::graph::Date::parse("2020").unwrap()),
+        ..Options::default()
+    };
+    let q = "MATCH (a)-[:OWNS]->(b:Deposit) RETURN a.id";
+    let run = |g: &mut Graph| {
+        run_script(g, q, &Params::new(), &as_of)
+            .unwrap()
+            .remove(0)
+            .rows
+            .len()
+    };
+    assert_eq!(run(&mut fast), 1);
+    assert_eq!(run(&mut slow.clone()), 1);
+}
+
+#[test]
+fn a_change_to_the_graph_drops_the_typed_adjacency_index() {
+    let mut g = graph();
+    run_script(&mut g, WARM, &Params::new(), &Options::default()).unwrap();
+    assert!(g.adjacency().is_some());
+    let q = "MATCH (a {id: 'putin'})-[:OWNS]->(b) RETURN b.id";
+    assert!(sorted_rows(&mut g, q).is_empty());
+    sorted_rows(
+        &mut g,
+        "MATCH (a {id: 'putin'}), (b {id: 'armz'}) CREATE (a)-[:OWNS]->(b)",
+    );
+    assert_eq!(sorted_rows(&mut g, q), ["armz"]);
+    run_script(&mut g, WARM, &Params::new(), &Options::default()).unwrap();
+    assert!(g.adjacency().is_some());
+    assert_eq!(sorted_rows(&mut g, q), ["armz"]);
+    sorted_rows(&mut g, "MATCH (:Person)-[r:OWNS]->() DELETE r");
+    assert!(sorted_rows(&mut g, q).is_empty());
+}

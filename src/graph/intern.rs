@@ -14,6 +14,11 @@ impl Sym {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The handle with number `i` (for tests and compact storage).
+    pub(crate) fn from_index(i: usize) -> Sym {
+        Sym(u32::try_from(i).unwrap_or(u32::MAX))
+    }
 }
 
 /// A table of strings, each stored once.

@@ -2,6 +2,7 @@
 //! reading and writing graph files (JSON, format version 1), and compiled
 //! snapshots of loaded graphs.
 
+pub mod adjacency;
 pub mod cache;
 pub mod date;
 pub mod intern;

@@ -277,7 +277,24 @@ pub struct Graph {
     by_name: FastMap<Box<str>, Vec<NodeIndex>>,
     by_label: FastMap<Sym, Vec<NodeIndex>>,
     by_type: FastMap<Sym, Vec<EdgeIndex>>,
+    /// Per node index, a bit for each of the first 64 labels an entity
+    /// has (label symbol `i` is bit `i`): a label test without reading
+    /// the entity.
+    label_bits: Vec<u64>,
+    /// Typed adjacency lists, built when queries walk enough relations.
+    adjacency: super::adjacency::AdjacencyCache,
     changes: Changes,
+}
+
+/// The bits of [`Graph::has_labels`] for `labels`; `None` when one of
+/// them has no bit (a symbol from 64 on).
+fn label_mask(labels: &[Sym]) -> Option<u64> {
+    labels.iter().try_fold(0u64, |m, l| {
+        u32::try_from(l.index())
+            .ok()
+            .and_then(|i| 1u64.checked_shl(i))
+            .map(|b| m | b)
+    })
 }
 
 /// Lower-cases a name for the case-insensitive name index.
@@ -325,8 +342,10 @@ impl Graph {
             FastMap::with_capacity_and_hasher(entities.len(), Default::default());
         let mut by_label: FastMap<Sym, Vec<NodeIndex>> = FastMap::default();
         let mut by_type: FastMap<Sym, Vec<EdgeIndex>> = FastMap::default();
+        let mut label_bits = Vec::with_capacity(entities.len());
         for entity in entities {
             let n = NodeIndex::new(inner.node_count());
+            label_bits.push(label_mask(&entity.labels).unwrap_or(0));
             if let Some(id) = &entity.id {
                 if by_id.insert(id.clone(), n).is_some() {
                     return Err(GraphError::DuplicateId(id.to_string()));
@@ -366,6 +385,8 @@ impl Graph {
             by_name,
             by_label,
             by_type,
+            label_bits,
+            adjacency: Default::default(),
             changes,
         })
     }
@@ -466,6 +487,14 @@ impl Graph {
         })
     }
 
+    /// The typed adjacency index, when it is built or now worth building
+    /// (each call without it counts one walk of a relation list; see
+    /// [`super::adjacency::AdjacencyCache`]).
+    pub fn adjacency(&self) -> Option<&super::adjacency::Adjacency> {
+        self.adjacency
+            .get_or_count(&self.inner, |r: &Relation| r.ty)
+    }
+
     /// How many relations leave or enter `n`.
     pub fn degree(&self, n: NodeIndex, dir: Direction) -> usize {
         self.inner.edges_directed(n, dir).count()
@@ -553,6 +582,7 @@ impl Graph {
             .map(|s| fold_name(s))
             .collect();
         let n = self.inner.add_node(entity);
+        self.update_label_bits(n);
         self.changes.entities_created += 1;
         if let Some(id) = id {
             self.by_id.insert(id, n);
@@ -620,6 +650,7 @@ impl Graph {
         }
         let ty = relation.ty;
         let e = self.inner.add_edge(from, to, relation);
+        self.adjacency.clear();
         self.changes.relations_created += 1;
         self.by_type.entry(ty).or_default().push(e);
         Ok(e)
@@ -628,6 +659,7 @@ impl Graph {
     /// Removes a relation.
     pub fn remove_relation(&mut self, e: EdgeIndex) -> Option<Relation> {
         let r = self.inner.remove_edge(e)?;
+        self.adjacency.clear();
         self.changes.relations_deleted += 1;
         if let Some(v) = self.by_type.get_mut(&r.ty) {
             if let Some(at) = v.iter().position(|&x| x == e) {
@@ -650,6 +682,9 @@ impl Graph {
         }
         self.unindex_names(n);
         let entity = self.inner.remove_node(n)?;
+        if let Some(b) = self.label_bits.get_mut(n.index()) {
+            *b = 0;
+        }
         self.changes.entities_deleted += 1;
         if let Some(id) = &entity.id {
             self.by_id.remove(id);
@@ -662,6 +697,37 @@ impl Graph {
         Some(entity)
     }
 
+    /// Recomputes the label bits of `n` from its labels.
+    fn update_label_bits(&mut self, n: NodeIndex) {
+        let bits = self
+            .inner
+            .node_weight(n)
+            .and_then(|e| label_mask(&e.labels))
+            .unwrap_or(0);
+        if self.label_bits.len() <= n.index() {
+            self.label_bits.resize(n.index() + 1, 0);
+        }
+        if let Some(b) = self.label_bits.get_mut(n.index()) {
+            *b = bits;
+        }
+    }
+
+    /// Whether entity `n` has every label of `labels`; `false` when there
+    /// is no entity `n`.
+    pub fn has_labels(&self, n: NodeIndex, labels: &[Sym]) -> bool {
+        // A label the entity has always has its bit set when it has one,
+        // so the bits decide whenever every wanted label has a bit.
+        // (A removed node's bits are 0, so asking for any label fails.)
+        if let (Some(want), Some(&have)) = (label_mask(labels), self.label_bits.get(n.index())) {
+            if want != 0 {
+                return have & want == want;
+            }
+        }
+        self.inner
+            .node_weight(n)
+            .is_some_and(|e| labels.iter().all(|l| e.labels.contains(l)))
+    }
+
     /// Gives `n` a label; returns whether it was new.
     pub fn add_label(&mut self, n: NodeIndex, label: Sym) -> bool {
         let Some(e) = self.inner.node_weight_mut(n) else {
@@ -671,6 +737,7 @@ impl Graph {
             return false;
         }
         e.labels.push(label);
+        self.update_label_bits(n);
         self.changes.labels_added += 1;
         self.by_label.entry(label).or_default().push(n);
         true
@@ -685,6 +752,7 @@ impl Graph {
             return false;
         };
         e.labels.remove(at);
+        self.update_label_bits(n);
         self.changes.labels_removed += 1;
         if let Some(v) = self.by_label.get_mut(&label) {
             v.retain(|&m| m != n);

@@ -379,6 +379,10 @@ pub(crate) struct Matcher<'e, 'q> {
     labels: Vec<Vec<Option<Vec<Sym>>>>,
 }
 
+/// The relations `Matcher::edges` yields: (relation, entity at the other
+/// end, the relation when it was read).
+type EdgeIter<'e> = Box<dyn Iterator<Item = (EdgeIndex, NodeIndex, Option<&'e Relation>)> + 'e>;
+
 /// The relationship filters of one chain position, resolved once.
 struct RelFilter {
     types: Option<Vec<crate::graph::Sym>>,
@@ -520,12 +524,9 @@ impl<'e, 'q> Matcher<'e, 'q> {
             // Any node fits; `n` came from the graph.
             return Ok(true);
         }
-        let Some(ent) = g.entity(n) else {
-            return Ok(false);
-        };
         match self.labels.get(pi).and_then(|ls| ls.get(at)) {
             Some(Some(want)) => {
-                if !want.iter().all(|s| ent.labels.contains(s)) {
+                if !g.has_labels(n, want) {
                     return Ok(false);
                 }
             }
@@ -589,7 +590,10 @@ impl<'e, 'q> Matcher<'e, 'q> {
             if r.types.is_empty() {
                 None
             } else {
-                Some(r.types.iter().filter_map(|t| g.sym(&t.name)).collect())
+                let mut types: Vec<_> = r.types.iter().filter_map(|t| g.sym(&t.name)).collect();
+                types.sort_unstable();
+                types.dedup();
+                Some(types)
             }
         });
         RelFilter { types }
@@ -603,16 +607,19 @@ impl<'e, 'q> Matcher<'e, 'q> {
         at: usize,
         f: &RelFilter,
         e: EdgeIndex,
-        r: &Relation,
+        r: Option<&Relation>,
         row: &[Value],
     ) -> Result<bool, QueryError> {
-        if let Some(types) = &f.types {
+        // Without the relation at hand, the type index already chose it
+        // by type.
+        if let (Some(types), Some(r)) = (&f.types, r) {
             if !types.contains(&r.ty) {
                 return Ok(false);
             }
         }
         if let Some(d) = self.ev.ctx.as_of {
-            if !r.valid_during(d) {
+            let r = r.or_else(|| self.ev.graph.relation(e));
+            if !r.is_some_and(|r| r.valid_during(d)) {
                 return Ok(false);
             }
         }
@@ -627,13 +634,16 @@ impl<'e, 'q> Matcher<'e, 'q> {
     }
 
     /// The edges leaving `n` in the walking direction of `dir`, with the
-    /// node at the other end.
+    /// node at the other end. With types to keep and the typed adjacency
+    /// index built, only relations of those types are read, and the
+    /// relation itself is not (`None`).
     fn edges(
         &self,
         n: NodeIndex,
         dir: Direction,
         rightward: bool,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &'e Relation)> + 'e {
+        filter: &RelFilter,
+    ) -> EdgeIter<'e> {
         use crate::graph::Direction as D;
         let g: &'e Graph = self.ev.graph;
         let (out, inc) = match (dir, rightward) {
@@ -642,15 +652,40 @@ impl<'e, 'q> Matcher<'e, 'q> {
             _ => (false, true),
         };
         let both = out && inc;
+        if let (Some(types), Some(adj)) = (&filter.types, g.adjacency()) {
+            let mut lists: Vec<&'e [crate::graph::adjacency::Adjacent]> = Vec::new();
+            for &t in types {
+                if out {
+                    lists.push(adj.typed(n, D::Outgoing, t));
+                }
+                if inc {
+                    lists.push(adj.typed(n, D::Incoming, t));
+                }
+            }
+            let fast = lists.into_iter().enumerate().flat_map(move |(i, list)| {
+                // With both directions, odd lists are incoming ones: a
+                // self-loop is seen once, in the outgoing list.
+                let incoming = both && i % 2 == 1;
+                list.iter()
+                    .filter(move |a| !incoming || a.other != n)
+                    .map(|a| (a.edge, a.other, None))
+            });
+            return Box::new(fast);
+        }
         let outgoing = out.then(|| g.relations_of(n, D::Outgoing));
         let incoming = inc.then(|| g.relations_of(n, D::Incoming));
-        outgoing.into_iter().flatten().chain(
-            incoming
-                .into_iter()
-                .flatten()
-                // A self-loop is seen once when walking either way.
-                .filter(move |(_, other, _)| !both || *other != n),
-        )
+        let slow = outgoing
+            .into_iter()
+            .flatten()
+            .chain(
+                incoming
+                    .into_iter()
+                    .flatten()
+                    // A self-loop is seen once when walking either way.
+                    .filter(move |(_, other, _)| !both || *other != n),
+            )
+            .map(|(e, o, r)| (e, o, Some(r)));
+        Box::new(slow)
     }
 
     /// Takes one relationship `e` (to `other`) as step `si` of part `pi`,
@@ -662,7 +697,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         si: usize,
         st: Step,
         filter: &RelFilter,
-        (e, other, r): (EdgeIndex, NodeIndex, &Relation),
+        (e, other, r): (EdgeIndex, NodeIndex, Option<&Relation>),
         row: &mut Vec<Value>,
         states: &mut Vec<PartState>,
         used: &mut Vec<EdgeIndex>,
@@ -754,7 +789,17 @@ impl<'e, 'q> Matcher<'e, 'q> {
                     if !self.filters_ok(p, p.anchor_at, row)? {
                         continue;
                     }
-                    self.hop(pi, 0, st, &filter, (e, other, r), row, states, used, emit)?;
+                    self.hop(
+                        pi,
+                        0,
+                        st,
+                        &filter,
+                        (e, other, Some(r)),
+                        row,
+                        states,
+                        used,
+                        emit,
+                    )?;
                 }
             }
         }
@@ -800,7 +845,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         }
         match rp.length {
             None => {
-                for (e, other, r) in self.edges(cur, rp.direction, st.rightward()) {
+                for (e, other, r) in self.edges(cur, rp.direction, st.rightward(), &filter) {
                     self.hop(pi, si, st, &filter, (e, other, r), row, states, used, emit)?;
                 }
                 Ok(())
@@ -874,7 +919,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         if depth >= max {
             return Ok(());
         }
-        for (e, other, r) in self.edges(cur, rp.direction, st.rightward()) {
+        for (e, other, r) in self.edges(cur, rp.direction, st.rightward(), filter) {
             if used.contains(&e) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
                 continue;
             }
@@ -932,7 +977,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         }
         while depth < max && !frontier.is_empty() {
             for &n in &frontier {
-                for (e, other, r) in self.edges(n, rp.direction, st.rightward()) {
+                for (e, other, r) in self.edges(n, rp.direction, st.rightward(), filter) {
                     if !self.rel_ok(p, st.rel, filter, e, r, row)? {
                         continue;
                     }
@@ -1030,7 +1075,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             };
             let mut next = Vec::new();
             'level: for &n in frontier.iter() {
-                for (e, o, r) in self.edges(n, rp.direction, st.rightward() == forward) {
+                for (e, o, r) in self.edges(n, rp.direction, st.rightward() == forward, filter) {
                     if seen.contains_key(&o) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
                         continue;
                     }
@@ -1119,7 +1164,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             if d >= max {
                 continue;
             }
-            for (e, other, r) in self.edges(n, rp.direction, st.rightward()) {
+            for (e, other, r) in self.edges(n, rp.direction, st.rightward(), filter) {
                 if !self.rel_ok(p, st.rel, filter, e, r, row)? {
                     continue;
                 }

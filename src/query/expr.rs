@@ -11,7 +11,7 @@ use super::eval::Ctx;
 use super::functions;
 use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
-use crate::graph::Graph;
+use crate::graph::{Graph, PropRef, PropValue};
 
 /// How deep expressions may nest while being evaluated.
 const MAX_DEPTH: u32 = 400;
@@ -485,6 +485,41 @@ impl<'g> Evaluator<'g> {
         ))
     }
 
+    /// `n.key = 'text'` (either way round) for an entity or relation `n`
+    /// whose property is text or missing, compared where it is stored
+    /// rather than copied out: `Some(answer)` (`None` inside for null),
+    /// or `None` when the general rule must decide.
+    fn text_property_eq(&self, l: &Expr, r: &Expr, env: &Env<'_>) -> Option<Option<bool>> {
+        let (prop, text) = match (&l.kind, &r.kind) {
+            (ExprKind::Property(..), ExprKind::Literal(Literal::Str(t))) => (l, t),
+            (ExprKind::Literal(Literal::Str(t)), ExprKind::Property(..)) => (r, t),
+            _ => return None,
+        };
+        let ExprKind::Property(base, key) = &prop.kind else {
+            return None;
+        };
+        let ExprKind::Var(var) = &base.kind else {
+            return None;
+        };
+        let found = match env.lookup(var)? {
+            Value::Node(n) => {
+                self.graph.entity(*n)?;
+                self.graph.entity_property(*n, &key.name)
+            }
+            Value::Rel(e) => {
+                self.graph.relation(*e)?;
+                self.graph.relation_property(*e, &key.name)
+            }
+            _ => return None,
+        };
+        match found {
+            None => Some(None),
+            Some(PropRef::Str(s)) => Some(Some(s == text.as_str())),
+            Some(PropRef::Value(PropValue::Str(s))) => Some(Some(&**s == text.as_str())),
+            Some(_) => None,
+        }
+    }
+
     fn binary(
         &self,
         op: BinaryOp,
@@ -493,6 +528,14 @@ impl<'g> Evaluator<'g> {
         env: &Env<'_>,
         e: &Expr,
     ) -> Result<Value, QueryError> {
+        if matches!(op, BinaryOp::Eq | BinaryOp::Ne) && env.subst.is_empty() {
+            if let Some(eq) = self.text_property_eq(l, r, env) {
+                return Ok(match eq {
+                    Some(eq) => Value::Bool(eq == (op == BinaryOp::Eq)),
+                    None => Value::Null,
+                });
+            }
+        }
         match op {
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
                 let a = self.eval(l, env)?;

@@ -1,0 +1,239 @@
+//! A compact, typed adjacency index: for each entity, the relations that
+//! leave it and those that enter it, in two flat arrays grouped by
+//! relation type.
+//!
+//! petgraph keeps each entity's relations as a linked list through the
+//! relation array, so walking them reads one scattered relation after
+//! another, of every type. Expanding `(c)<-[:OWNS]-(p)` over many entities
+//! is then bound by memory latency. Here the relations of one entity and
+//! one type are side by side, and a typed expansion reads only those.
+//!
+//! The index is built on demand by [`AdjacencyCache`], only once queries
+//! have walked enough relations the slow way to pay for it, and it is
+//! dropped whenever the graph changes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
+use petgraph::Direction;
+
+use super::intern::Sym;
+
+/// One relation as seen from one of its ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Adjacent {
+    /// The relation's type.
+    pub ty: Sym,
+    /// The entity at the other end.
+    pub other: NodeIndex,
+    /// The relation.
+    pub edge: EdgeIndex,
+}
+
+/// The relations of every entity in one direction, grouped by entity and,
+/// within an entity, by type.
+#[derive(Debug, Default)]
+struct Csr {
+    /// `entries[offsets[n]..offsets[n + 1]]` are the relations of entity `n`.
+    offsets: Vec<u32>,
+    entries: Vec<Adjacent>,
+}
+
+impl Csr {
+    fn build<N, E>(g: &StableDiGraph<N, E>, dir: Direction, ty: impl Fn(&E) -> Sym) -> Option<Csr> {
+        let bound = g.node_bound();
+        let mut offsets = vec![0u32; bound + 1];
+        let end = |e: &petgraph::stable_graph::EdgeReference<'_, E>| match dir {
+            Direction::Outgoing => (e.source(), e.target()),
+            Direction::Incoming => (e.target(), e.source()),
+        };
+        for e in g.edge_references() {
+            let (here, _) = end(&e);
+            *offsets.get_mut(here.index() + 1)? += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] = offsets[i].checked_add(offsets[i - 1])?;
+        }
+        let total = usize::try_from(*offsets.last()?).ok()?;
+        let mut cursor: Vec<u32> = offsets.clone();
+        let blank = Adjacent {
+            ty: Sym::from_index(0),
+            other: NodeIndex::new(0),
+            edge: EdgeIndex::new(0),
+        };
+        let mut entries = vec![blank; total];
+        // Newest first within an entity, as petgraph lists them.
+        let refs: Vec<_> = g.edge_references().collect();
+        for e in refs.iter().rev() {
+            let (here, other) = end(e);
+            let at = cursor.get_mut(here.index())?;
+            *entries.get_mut(*at as usize)? = Adjacent {
+                ty: ty(e.weight()),
+                other,
+                edge: e.id(),
+            };
+            *at += 1;
+        }
+        // Group by type, keeping that order within a type.
+        for w in offsets.windows(2) {
+            if let Some(run) = entries.get_mut(w[0] as usize..w[1] as usize) {
+                if run.len() > 1 {
+                    run.sort_by_key(|a| a.ty);
+                }
+            }
+        }
+        Some(Csr { offsets, entries })
+    }
+
+    fn of(&self, n: NodeIndex) -> &[Adjacent] {
+        let i = n.index();
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.entries.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// The typed adjacency of a whole graph, both directions.
+#[derive(Debug, Default)]
+pub struct Adjacency {
+    outgoing: Csr,
+    incoming: Csr,
+}
+
+impl Adjacency {
+    /// Builds the index of `g`; `None` when the graph has more than
+    /// `u32::MAX` relations.
+    pub fn build<N, E>(g: &StableDiGraph<N, E>, ty: impl Fn(&E) -> Sym + Copy) -> Option<Self> {
+        Some(Adjacency {
+            outgoing: Csr::build(g, Direction::Outgoing, ty)?,
+            incoming: Csr::build(g, Direction::Incoming, ty)?,
+        })
+    }
+
+    /// The relations of type `ty` leaving (`Outgoing`) or entering
+    /// (`Incoming`) `n`, newest first.
+    pub fn typed(&self, n: NodeIndex, dir: Direction, ty: Sym) -> &[Adjacent] {
+        let all = match dir {
+            Direction::Outgoing => self.outgoing.of(n),
+            Direction::Incoming => self.incoming.of(n),
+        };
+        let start = all.partition_point(|a| a.ty < ty);
+        let len = all
+            .get(start..)
+            .map_or(0, |r| r.partition_point(|a| a.ty == ty));
+        all.get(start..start + len).unwrap_or(&[])
+    }
+}
+
+/// Walks the slow way before the index is built: this many relation
+/// lists, or one per eight relations of the graph if that is more.
+const WALKS_BEFORE_BUILDING: u64 = 20_000;
+
+/// The adjacency index of a graph, built when queries have walked enough
+/// relation lists to pay for it. Cloning a graph does not clone it, and
+/// any change to the graph drops it.
+#[derive(Debug, Default)]
+pub struct AdjacencyCache {
+    index: OnceLock<Option<Adjacency>>,
+    walks: AtomicU64,
+}
+
+impl Clone for AdjacencyCache {
+    fn clone(&self) -> Self {
+        AdjacencyCache::default()
+    }
+}
+
+impl AdjacencyCache {
+    /// The index, if it is built or now worth building; otherwise counts
+    /// one more walk of a relation list.
+    pub fn get_or_count<N, E>(
+        &self,
+        g: &StableDiGraph<N, E>,
+        ty: impl Fn(&E) -> Sym + Copy,
+    ) -> Option<&Adjacency> {
+        if let Some(built) = self.index.get() {
+            return built.as_ref();
+        }
+        let walks = self.walks.fetch_add(1, Ordering::Relaxed);
+        let worth = WALKS_BEFORE_BUILDING.max(g.edge_count() as u64 / 8);
+        if walks < worth {
+            return None;
+        }
+        self.index.get_or_init(|| Adjacency::build(g, ty)).as_ref()
+    }
+
+    /// Drops the index after a change to the graph.
+    pub fn clear(&mut self) {
+        *self = AdjacencyCache::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn typed_lists_match_petgraph_order_within_a_type() {
+        let mut g: StableDiGraph<(), u32> = StableDiGraph::new();
+        let a = g.add_node(());
+        let b = g.add_node(());
+        let c = g.add_node(());
+        let e1 = g.add_edge(a, b, 2);
+        let e2 = g.add_edge(a, c, 1);
+        let e3 = g.add_edge(a, c, 2);
+        let _e4 = g.add_edge(c, a, 2);
+        let adj = Adjacency::build(&g, |t| Sym::from_index(*t as usize)).unwrap();
+        let out2: Vec<_> = adj
+            .typed(a, Direction::Outgoing, Sym::from_index(2))
+            .iter()
+            .map(|x| (x.edge, x.other))
+            .collect();
+        let petgraph_order: Vec<_> = g
+            .edges_directed(a, Direction::Outgoing)
+            .filter(|e| *e.weight() == 2)
+            .map(|e| (e.id(), e.target()))
+            .collect();
+        assert_eq!(out2, petgraph_order);
+        assert_eq!(out2, vec![(e3, c), (e1, b)]);
+        let out1 = adj.typed(a, Direction::Outgoing, Sym::from_index(1));
+        assert_eq!(out1.len(), 1);
+        assert_eq!(out1[0].edge, e2);
+        let into_a = adj.typed(a, Direction::Incoming, Sym::from_index(2));
+        assert_eq!(into_a.len(), 1);
+        assert_eq!(into_a[0].other, c);
+        assert!(adj
+            .typed(b, Direction::Outgoing, Sym::from_index(2))
+            .is_empty());
+        assert!(adj
+            .typed(a, Direction::Outgoing, Sym::from_index(7))
+            .is_empty());
+        // A node index past the graph has no relations.
+        assert!(adj
+            .typed(NodeIndex::new(99), Direction::Outgoing, Sym::from_index(2))
+            .is_empty());
+    }
+
+    #[test]
+    fn the_cache_builds_only_after_enough_walks() {
+        let mut g: StableDiGraph<(), u32> = StableDiGraph::new();
+        let a = g.add_node(());
+        g.add_edge(a, a, 0);
+        let cache = AdjacencyCache::default();
+        for _ in 0..WALKS_BEFORE_BUILDING {
+            assert!(cache
+                .get_or_count(&g, |t| Sym::from_index(*t as usize))
+                .is_none());
+        }
+        assert!(cache
+            .get_or_count(&g, |t| Sym::from_index(*t as usize))
+            .is_some());
+        let mut copy = cache.clone();
+        assert!(copy.index.get().is_none());
+        copy.clear();
+    }
+}
