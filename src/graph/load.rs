@@ -171,8 +171,10 @@ pub struct RawRelation<'a> {
     pub since: Option<Date>,
     /// `until`
     pub until: Option<Date>,
-    /// `source`, `locator`, `note`, `quote`.
-    pub provenance: [Option<Text<'a>>; 4],
+    /// `source`, `locator`, `note`, `quote`; boxed, and `None` when all
+    /// four are missing, because most relations of a large graph have
+    /// none and a file may hold millions of relations.
+    pub provenance: Option<Box<[Option<Text<'a>>; 4]>>,
 }
 
 impl RawRelation<'_> {
@@ -738,6 +740,10 @@ fn read_relation_fields<'de>(
         text(r, "note"),
         text(r, "quote"),
     ];
+    let provenance = provenance
+        .iter()
+        .any(Option::is_some)
+        .then(|| Box::new(provenance));
     Some(RawRelation {
         index,
         from: from?,
@@ -876,8 +882,9 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
     let mut source_at: FastMap<String, (usize, usize)> = FastMap::default();
     // For each entity index, the (file, record index) it was read from.
     let mut origin: Vec<(usize, usize)> = Vec::with_capacity(entity_total);
-    // Relations still to add, with the file they came from.
-    let mut pending: Vec<(usize, RawRelation)> = Vec::with_capacity(relation_total);
+    // Relations still to add, file by file (moved, not copied: a file may
+    // hold millions).
+    let mut pending: Vec<(usize, Vec<RawRelation>)> = Vec::with_capacity(files.len());
 
     for (fi, f) in files.into_iter().enumerate() {
         problems.extend(f.problems);
@@ -972,14 +979,17 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
                 }),
             }
         }
-        pending.extend(f.relations.into_iter().map(|r| (fi, r)));
+        pending.push((fi, f.relations));
     }
 
     // Relations, once every entity is known. Across several files, a
     // relation written identically twice is kept once; within one file,
     // repeats are separate relations.
     let mut seen_relations: FastMap<RawRelationKey, usize> = FastMap::default();
-    for (fi, r) in pending {
+    for (fi, r) in pending
+        .into_iter()
+        .flat_map(|(fi, rs)| rs.into_iter().map(move |r| (fi, r)))
+    {
         if several {
             let key = RawRelationKey::of(&r);
             match seen_relations.get(&key) {
@@ -1007,7 +1017,7 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
         };
         let from = endpoint("from", &r.from, &mut problems);
         let to = endpoint("to", &r.to, &mut problems);
-        if let [Some(src), ..] = &r.provenance {
+        if let Some([Some(src), ..]) = r.provenance.as_deref() {
             if !source_at.contains_key(&**src) {
                 bad = true;
                 let hint = closest(src, source_at.keys().map(|s| s.as_str()))
@@ -1032,8 +1042,8 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
             let k = graph.intern(&k);
             props.insert(k, v);
         }
-        let provenance = r.provenance.iter().any(Option::is_some).then(|| {
-            let [source, locator, note, quote] = r.provenance.map(|x| x.map(|t| Box::from(&*t)));
+        let provenance = r.provenance.map(|p| {
+            let [source, locator, note, quote] = p.map(|x| x.map(|t| Box::from(&*t)));
             Box::new(Provenance {
                 source,
                 locator,
