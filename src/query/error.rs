@@ -14,6 +14,9 @@ pub struct SyntaxError {
     /// What would have been accepted at `offset` (may be empty when the
     /// message says something else, such as an integer that is too large).
     pub expected: Vec<String>,
+    /// The openCypher error code (`NoSingleRelationshipType`, ...) when
+    /// the grammar rule that failed stands for one.
+    pub code: Option<&'static str>,
 }
 
 impl SyntaxError {
@@ -31,6 +34,7 @@ impl SyntaxError {
             offset,
             message,
             expected,
+            code: None,
         }
     }
 
@@ -40,6 +44,7 @@ impl SyntaxError {
             offset,
             message: message.into(),
             expected: Vec::new(),
+            code: None,
         }
     }
 

@@ -162,7 +162,9 @@ fn run<O>(text: &str, rule: impl FnOnce(Input) -> PResult<O>) -> Result<O, Synta
         Ok((_, out)) => Ok(out),
         Err(Err::Error(e) | Err::Failure(e)) => {
             if let Some(message) = e.message {
-                return Err(SyntaxError::message(e.offset, message));
+                let mut err = SyntaxError::message(e.offset, message);
+                err.code = e.code;
+                return Err(err);
             }
             let furthest = state.furthest.into_inner();
             if furthest.offset >= e.offset && !furthest.expected.is_empty() {
@@ -206,6 +208,8 @@ struct PError {
     offset: usize,
     expected: Vec<String>,
     message: Option<String>,
+    /// The openCypher error code of a message, when there is one.
+    code: Option<&'static str>,
 }
 
 impl<'a> ParseError<Input<'a>> for PError {
@@ -214,6 +218,7 @@ impl<'a> ParseError<Input<'a>> for PError {
             offset: input.location_offset(),
             expected: Vec::new(),
             message: None,
+            code: None,
         }
     }
 
@@ -256,6 +261,7 @@ fn expected<'a, O>(i: &Input<'a>, label: &str) -> PResult<'a, O> {
         offset: offset(i),
         expected: vec![label.to_string()],
         message: None,
+        code: None,
     }))
 }
 
@@ -264,12 +270,32 @@ fn failure<'a, O>(at: usize, message: impl Into<String>) -> PResult<'a, O> {
     Err(reject(at, message))
 }
 
+/// A [`failure`] with the openCypher error code it stands for.
+fn failure_code<'a, O>(
+    at: usize,
+    code: &'static str,
+    message: impl Into<String>,
+) -> PResult<'a, O> {
+    Err(reject_code(at, code, message))
+}
+
+/// A [`reject`] with the openCypher error code it stands for.
+fn reject_code(at: usize, code: &'static str, message: impl Into<String>) -> Err<PError> {
+    Err::Failure(PError {
+        offset: at,
+        expected: Vec::new(),
+        message: Some(message.into()),
+        code: Some(code),
+    })
+}
+
 /// The error of [`failure`], for rules that return no input.
 fn reject(at: usize, message: impl Into<String>) -> Err<PError> {
     Err::Failure(PError {
         offset: at,
         expected: Vec::new(),
         message: Some(message.into()),
+        code: None,
     })
 }
 
@@ -295,6 +321,7 @@ fn nest<'a>(i: &Input<'a>) -> Result<Nesting<'a>, Err<PError>> {
             offset: offset(i),
             expected: Vec::new(),
             message: Some(format!("nesting deeper than {MAX_NESTING} levels")),
+            code: None,
         }));
     }
     depth.set(depth.get() + 1);
@@ -818,8 +845,9 @@ fn projection_body(i: Input, in_with: bool) -> PResult<Projection> {
             Some(alias) => alias.name.clone(),
             None => {
                 if in_with && !matches!(item.expr.kind, ExprKind::Var(_)) {
-                    return failure(
+                    return failure_code(
                         item.span.start,
+                        "NoExpressionAlias",
                         "an expression in WITH needs an alias (AS name)",
                     );
                 }
@@ -827,7 +855,11 @@ fn projection_body(i: Input, in_with: bool) -> PResult<Projection> {
             }
         };
         if names.contains(&name) {
-            return failure(item.span.start, format!("column name `{name}` used twice"));
+            return failure_code(
+                item.span.start,
+                "ColumnNameConflict",
+                format!("column name `{name}` used twice"),
+            );
         }
         names.push(name);
     }
@@ -898,15 +930,19 @@ fn count_argument<'a>(i: Input<'a>, word: &'static str) -> PResult<'a, Expr> {
     let (i, _) = kw(word)(i)?;
     let (i, expr) = cut(expression)(i)?;
     match &expr.kind {
-        ExprKind::Literal(Literal::Int(n)) if *n < 0 => failure(
+        ExprKind::Literal(Literal::Int(n)) if *n < 0 => failure_code(
             expr.span.start,
+            "NegativeIntegerArgument",
             format!("{word} needs a non-negative integer"),
         ),
-        ExprKind::Literal(Literal::Float(_) | Literal::Str(_) | Literal::Bool(_)) => {
-            failure(expr.span.start, format!("{word} needs an integer"))
-        }
-        _ if mentions_variable(&expr) => failure(
+        ExprKind::Literal(Literal::Float(_) | Literal::Str(_) | Literal::Bool(_)) => failure_code(
             expr.span.start,
+            "InvalidArgumentType",
+            format!("{word} needs an integer"),
+        ),
+        _ if mentions_variable(&expr) => failure_code(
+            expr.span.start,
+            "NonConstantExpression",
             format!("{word} needs a constant (literals and parameters only)"),
         ),
         _ => Ok((i, expr)),
@@ -964,20 +1000,23 @@ fn create(i: Input) -> PResult<Clause> {
 fn creatable(part: &PatternPart, clause: &str, directed: bool) -> Result<(), Err<PError>> {
     for (rel, _) in &part.element.chain {
         if rel.types.len() != 1 {
-            return Err(reject(
+            return Err(reject_code(
                 rel.span.start,
+                "NoSingleRelationshipType",
                 format!("a relationship in {clause} needs exactly one type"),
             ));
         }
         if rel.length.is_some() {
-            return Err(reject(
+            return Err(reject_code(
                 rel.span.start,
+                "CreatingVarLength",
                 format!("{clause} cannot make a variable-length relationship"),
             ));
         }
         if directed && rel.direction == Direction::Both {
-            return Err(reject(
+            return Err(reject_code(
                 rel.span.start,
+                "RequiresDirectedRelationship",
                 format!("a relationship in {clause} needs a direction"),
             ));
         }
@@ -1118,8 +1157,9 @@ fn delete(i: Input) -> PResult<Clause> {
         .iter()
         .find(|e| matches!(e.kind, ExprKind::HasLabels(..)))
     {
-        return failure(
+        return failure_code(
             e.span.start,
+            "InvalidDelete",
             "DELETE takes nodes, relationships or paths, not labels (use REMOVE)",
         );
     }

@@ -127,7 +127,8 @@ impl QueryError {
     /// The TCK code, when there is one.
     pub fn code(&self) -> Option<&'static str> {
         match self {
-            QueryError::Syntax(_) | QueryError::Cancelled => None,
+            QueryError::Syntax(e) => e.code,
+            QueryError::Cancelled => None,
             QueryError::Semantic { code, .. } | QueryError::Runtime { code, .. } => Some(code),
         }
     }
