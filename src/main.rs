@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             match &e {
                 CliError::NoRows => {}
                 // Problem lists already start with the file they concern.
-                CliError::Load(_) | CliError::Failed(_) => eprintln!("{e}"),
+                CliError::Load(_) | CliError::Failed(_) | CliError::TimedOut(_) => eprintln!("{e}"),
                 _ => eprintln!("kg: {e}"),
             }
             ExitCode::from(e.exit_code())
