@@ -35,12 +35,32 @@ fn read_limited(mut from: impl Read, origin: &str, max: usize) -> Result<String,
             "{origin}: the query is more than {max} bytes long, the limit of --max-query-bytes"
         )));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         CliError::Failed(format!(
             "{origin}: invalid UTF-8 at byte offset {}",
             e.utf8_error().valid_up_to()
         ))
-    })
+    })?;
+    // A byte-order mark (some Windows editors write one) is not text.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    check_no_nul(&text).map_err(|m| CliError::Failed(format!("{origin}: {m}")))?;
+    Ok(text)
+}
+
+/// Refuses a raw NUL byte in query text (a string may still hold one,
+/// written `\u0000`).
+pub(super) fn check_no_nul(text: &str) -> Result<(), String> {
+    match text.find('\0') {
+        Some(offset) => {
+            let (line, column) = crate::query::error::line_col(text, offset);
+            Err(format!(
+                "a NUL byte at byte offset {offset} (line {line}, column {column}): query text holds none; write \\u0000 in a string for one"
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 fn read_text(
