@@ -308,6 +308,18 @@ fn explain_syntax(text: &str, offset: usize, message: &str) -> Option<(usize, St
                 ),
             ))
         }
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            let c = text.get(at..)?.chars().next().filter(|c| c.is_control())?;
+            let what = if c == '\0' { "a raw NUL byte" } else { "a raw control character" };
+            Some((
+                at,
+                format!(
+                    "{what} (U+{:04X}, byte offset {at}) in a string: JSON strings hold control characters escaped, as \\u{:04x}",
+                    u32::from(c),
+                    u32::from(c)
+                ),
+            ))
+        }
         "recursion limit exceeded" => Some((
             at,
             format!(
