@@ -342,11 +342,11 @@ pub struct LimitArgs {
     /// The most rows a statement may hold at once: the rows of any clause
     /// (MATCH, UNWIND, WITH, RETURN), the groups of an aggregation and the
     /// elements of a list built by range() or collect().
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ROWS, value_parser = parse_positive)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ROWS, value_parser = parse_positive, allow_negative_numbers = true)]
     pub max_rows: usize,
     /// Stop the query after SECS seconds of evaluation (exit code 5;
     /// with --write nothing is saved). Default: no limit.
-    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, allow_negative_numbers = true)]
     pub timeout: Option<std::time::Duration>,
     /// The longest query text, in bytes.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_QUERY_BYTES, value_parser = parse_positive)]
