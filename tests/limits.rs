@@ -873,3 +873,38 @@ fn tables_never_pass_terminal_control_characters_through() {
         outputs[0].stdout
     );
 }
+
+#[test]
+fn the_shell_applies_the_limits_to_each_statement_and_carries_on() {
+    let r = run_stdin(
+        &["shell", "--max-rows", "10"],
+        b"UNWIND range(1, 100) AS x RETURN x;\nRETURN 1 AS one;\n",
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "| one |\n|-----|\n| 1   |\n(1 row)\n");
+    assert!(
+        r.stderr.starts_with("error at line 1, column 8: `range(1, 100)` would hold more than 10 rows, the limit of --max-rows"),
+        "{}",
+        r.stderr
+    );
+    let started = Instant::now();
+    let r = run_stdin(
+        &["shell", "--timeout", "0.5"],
+        b"UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b WITH a, b WHERE a * b = 7 RETURN count(*) AS n;\nRETURN 2 AS two;\n",
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "| two |\n|-----|\n| 2   |\n(1 row)\n");
+    assert!(
+        r.stderr.starts_with("the query ran past --timeout 0.5s and was stopped; the graph is as it was before the statement\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(8));
+    let r = run_stdin(&["shell", "--max-nesting", "3"], b"RETURN [[[1]]];\n");
+    assert!(
+        r.stderr
+            .contains("nesting deeper than 3 levels (the limit of --max-nesting, 3 here)"),
+        "{}",
+        r.stderr
+    );
+}
