@@ -908,3 +908,26 @@ fn the_shell_applies_the_limits_to_each_statement_and_carries_on() {
         r.stderr
     );
 }
+
+#[test]
+fn error_messages_quoting_the_graph_pass_no_control_characters_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = serde_json::json!({
+        "kg": 1,
+        "entities": [{"id": "a\u{1b}[31m", "labels": ["Company"], "name": "A"}],
+        "relations": [{"from": "a\u{1b}[31m", "type": "OWNS", "to": "zz\u{1b}]0;t\u{7}"}]
+    });
+    let graph = write_file(dir.path(), "g.json", json.to_string().as_bytes());
+    let r = run(&["check", graph.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "{}: relations[0] (a\\u{{1b}}[31m -OWNS-> zz\\u{{1b}}]0;t\\u{{7}}): `to` \"zz\\u{{1b}}]0;t\\u{{7}}\" is not the id of any entity\n1 problem\n",
+            graph.display()
+        )
+    );
+    let r = run(&["show", "\u{1b}[2Jnobody"]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+}

@@ -97,7 +97,7 @@ fn emit(
 ) -> Result<(), CliError> {
     let format = args.format;
     for w in &answered.warnings {
-        eprintln!("kg: {w}");
+        eprintln!("kg: {}", visible(&w.to_string()));
     }
     let mut result = answered.result;
     if format != Format::Table {

@@ -10,6 +10,7 @@ use super::{
 use crate::graph::save::{checked_text, prepare_for_save, save_graph, FileLock};
 use crate::graph::{Changes, Graph};
 use crate::output::rows;
+use crate::output::table::visible;
 use crate::query::ast::{Statement, StatementBody};
 use crate::query::{
     execute, is_mutating, parse_script_limited, run_ownership_statement, Params, QueryError,
@@ -299,7 +300,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
                 if !opts.quiet {
                     flush_then(out, || {
                         for w in &a.warnings {
-                            eprintln!("kg: {w}");
+                            eprintln!("kg: {}", visible(&w.to_string()));
                         }
                     });
                 }
@@ -335,7 +336,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
                 if opts.keep_going && !timed_out {
                     failures += 1;
                     last_rows = 0;
-                    flush_then(out, || eprintln!("{message}"));
+                    flush_then(out, || eprintln!("{}", visible(&message)));
                     continue;
                 }
                 if let Some(path) = &target {

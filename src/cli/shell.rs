@@ -35,6 +35,7 @@ use super::{
 use crate::export::{self, file, whole_graph, DiagramOptions};
 use crate::graph::save::{checked_text, prepare_for_save, save_text, FileLock};
 use crate::graph::{Date, Graph};
+use crate::output::table::visible;
 use crate::query::{
     execute, is_mutating, parse_script_limited, Options, Params, QueryError, DEFAULT_MAX_HOPS,
 };
@@ -420,7 +421,7 @@ enum Next {
 impl Session<'_> {
     fn error(&mut self, message: impl std::fmt::Display) {
         self.failures += 1;
-        eprintln!("{message}");
+        eprintln!("{}", visible(&message.to_string()));
     }
 
     fn load(&mut self) -> Result<(), CliError> {
