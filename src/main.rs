@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kg::cli::{self, Args, CliError};
+use kg::output::table::visible;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -21,11 +22,16 @@ fn main() -> ExitCode {
         Err(CliError::Io(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
+            // Messages quote names and values from graph files: their
+            // control characters must not reach the terminal raw.
+            let message = visible(&e.to_string());
             match &e {
                 CliError::NoRows => {}
                 // Problem lists already start with the file they concern.
-                CliError::Load(_) | CliError::Failed(_) => eprintln!("{e}"),
-                _ => eprintln!("kg: {e}"),
+                CliError::Load(_) | CliError::Failed(_) | CliError::TimedOut(_) => {
+                    eprintln!("{message}")
+                }
+                _ => eprintln!("kg: {message}"),
             }
             ExitCode::from(e.exit_code())
         }

@@ -366,7 +366,7 @@ fn query_jsonl_csv_and_tsv_follow_their_formats() {
     let r = run(&["-g", g, "--format", "csv", "query", q]);
     assert_eq!(
         r.stdout,
-        "owner,share,owned,until\r\n\"Ann, \"\"the\"\" owner\",51,\"B\tCo\nLtd\",\r\n\"B\tCo\nLtd\",100,=SUM(A1),2020-06\r\n"
+        "owner,share,owned,until\r\n\"Ann, \"\"the\"\" owner\",51,\"B\tCo\nLtd\",\r\n\"B\tCo\nLtd\",100,\"=SUM(A1)\",2020-06\r\n"
     );
     let r = run(&["-g", g, "--format", "tsv", "query", q]);
     assert_eq!(

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::graph::Date;
-use crate::query::DEFAULT_MAX_HOPS;
+use crate::query::{DEFAULT_MAX_HOPS, DEFAULT_MAX_ROWS, MAX_NESTING};
+
+/// The longest query text read unless `--max-query-bytes` says otherwise
+/// (1 MiB).
+pub const DEFAULT_MAX_QUERY_BYTES: usize = 1024 * 1024;
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).map_err(|e| e.to_string())
@@ -72,6 +76,13 @@ pub struct Args {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// In CSV and TSV output (--format csv|tsv, export --to csv), put `'`
+    /// before fields that a spreadsheet would run as a formula: those
+    /// starting with =, +, -, @, tab or carriage return, other than plain
+    /// numbers such as -5.
+    #[arg(long, global = true)]
+    pub csv_safe: bool,
 
     /// Only relations valid at some time during DATE take part
     /// (YYYY, YYYY-MM or YYYY-MM-DD).
@@ -147,6 +158,9 @@ pub enum Command {
         /// Saving, scripts and exit codes.
         #[command(flatten)]
         script: ScriptArgs,
+        /// Limits on what a query may take.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// An interactive prompt on the graph: statements end with `;`,
     /// commands start with `:` (:help lists them).
@@ -155,6 +169,9 @@ pub enum Command {
         /// file, in seconds.
         #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, allow_negative_numbers = true)]
         lock_timeout: std::time::Duration,
+        /// Limits on what each statement may take.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write the graph, or what a query found, as a diagram (DOT,
     /// Mermaid) or for another tool (GraphML, Cypher, CSV, JSON).
@@ -181,6 +198,9 @@ pub enum Command {
         /// (--to dot only; needs the `graphviz` package).
         #[arg(long, value_enum, value_name = "FORMAT")]
         render: Option<RenderFormat>,
+        /// Limits on what --query may take.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Who owns NAME: direct owners along OWNS, CONTROLS and PART_OF, or
     /// with --ultimate the owners at the top of every chain with their
@@ -282,6 +302,96 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
         ));
     }
     Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// A number of 1 or more.
+fn parse_positive(s: &str) -> Result<usize, String> {
+    match s.trim().replace('_', "").parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{s}` is not a whole number of 1 or more")),
+    }
+}
+
+/// A nesting limit: 1 to the parser's ceiling.
+fn parse_nesting(s: &str) -> Result<usize, String> {
+    let n = parse_positive(s)?;
+    let ceiling = crate::query::parser::MAX_NESTING_CEILING;
+    if n > ceiling {
+        return Err(format!(
+            "`{s}` is above the highest nesting limit, {ceiling}"
+        ));
+    }
+    Ok(n)
+}
+
+/// A time limit in seconds: more than 0.
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let d = parse_seconds(s)?;
+    if d.is_zero() {
+        return Err(format!(
+            "`{s}`: give more than 0 seconds (for example 30 or 0.5)"
+        ));
+    }
+    Ok(d)
+}
+
+/// Limits on what one query may take: each has a default, and the error
+/// past it names the option.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// The most rows a statement may hold at once: the rows of any clause
+    /// (MATCH, UNWIND, WITH, RETURN), the groups of an aggregation and the
+    /// elements of a list built by range() or collect().
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ROWS, value_parser = parse_positive, allow_negative_numbers = true)]
+    pub max_rows: usize,
+    /// Stop the query after SECS seconds of evaluation (exit code 5;
+    /// with --write nothing is saved). Default: no limit.
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, allow_negative_numbers = true)]
+    pub timeout: Option<std::time::Duration>,
+    /// The longest query text, in bytes.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_QUERY_BYTES, value_parser = parse_positive)]
+    pub max_query_bytes: usize,
+    /// How deeply brackets, operators and chains of operators may nest in
+    /// a query (at most 1000).
+    #[arg(long, value_name = "N", default_value_t = MAX_NESTING, value_parser = parse_nesting)]
+    pub max_nesting: usize,
+}
+
+impl Default for LimitArgs {
+    fn default() -> Self {
+        LimitArgs {
+            max_rows: DEFAULT_MAX_ROWS,
+            timeout: None,
+            max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
+            max_nesting: MAX_NESTING,
+        }
+    }
+}
+
+impl LimitArgs {
+    /// Refuses a query text longer than `--max-query-bytes`.
+    pub fn check_length(&self, text: &str) -> Result<(), String> {
+        if text.len() > self.max_query_bytes {
+            return Err(format!(
+                "the query is {} bytes long, more than the limit of --max-query-bytes ({})",
+                text.len(),
+                self.max_query_bytes
+            ));
+        }
+        Ok(())
+    }
+
+    /// The query options of these limits (the deadline starts now).
+    pub fn options(&self, max_hops: u32, as_of: Option<Date>) -> crate::query::Options {
+        crate::query::Options {
+            max_hops,
+            as_of,
+            max_rows: self.max_rows,
+            max_nesting: self.max_nesting,
+            deadline: self.timeout.map(crate::query::Deadline::after),
+            ..crate::query::Options::default()
+        }
+    }
 }
 
 /// `kg query`'s options for saving changes and for running scripts.

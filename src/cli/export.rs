@@ -4,14 +4,14 @@ use std::io::Write;
 use std::path::Path;
 
 use super::args::{ExportFormat, RankDir as ArgRankDir, RenderFormat};
-use super::{load_graph, Args, CliError};
+use super::{load_graph, Args, CliError, LimitArgs};
 use crate::export::render::{render, Image};
 use crate::export::{
     self, csv, file, query_subgraph, whole_graph, ClusterBy, DiagramOptions, ExportError, Format,
     RankDir,
 };
 use crate::graph::Date;
-use crate::query::{Options, DEFAULT_MAX_HOPS};
+use crate::query::DEFAULT_MAX_HOPS;
 
 /// What the user asked `kg export` for.
 pub struct Request<'a> {
@@ -27,6 +27,10 @@ pub struct Request<'a> {
     pub cluster_by: Option<&'a str>,
     /// `--render`.
     pub render: Option<RenderFormat>,
+    /// `--csv-safe`.
+    pub csv_safe: bool,
+    /// `--max-rows`, `--timeout`, `--max-query-bytes`, `--max-nesting`.
+    pub limits: &'a LimitArgs,
 }
 
 pub(super) fn format_of(f: ExportFormat) -> Format {
@@ -77,7 +81,10 @@ pub(super) fn today() -> Option<Date> {
 }
 
 fn failed(e: ExportError) -> CliError {
-    CliError::Failed(e.to_string())
+    match e {
+        ExportError::TimedOut(m) => CliError::TimedOut(m),
+        e => CliError::Failed(e.to_string()),
+    }
 }
 
 /// Runs `kg export`.
@@ -102,16 +109,21 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
     }
     if let Some(q) = req.query {
         // A syntax error is reported before the graph is loaded.
-        crate::query::parse_script(q).map_err(|e| CliError::Failed(e.render(q)))?;
+        req.limits
+            .check_length(q)
+            .map_err(|m| CliError::Failed(format!("--query: {m}")))?;
+        crate::query::parse_script_limited(q, req.limits.max_nesting)
+            .map_err(|e| CliError::Failed(e.render(q)))?;
+    }
+    if req.csv_safe && format != Format::Csv {
+        return Err(CliError::Usage(
+            "--csv-safe changes the fields of CSV files: use it with --to csv".into(),
+        ));
     }
     let graph = load_graph(args)?;
     let sub = match req.query {
         Some(q) => {
-            let options = Options {
-                max_hops: DEFAULT_MAX_HOPS,
-                as_of: args.as_of,
-                ..Options::default()
-            };
+            let options = req.limits.options(DEFAULT_MAX_HOPS, args.as_of);
             query_subgraph(&graph, q, &options).map_err(failed)?
         }
         None => whole_graph(&graph, args.as_of),
@@ -134,7 +146,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
     };
 
     if format == Format::Csv {
-        let files = csv::files(&sub).map_err(|e| failed(e.into()))?;
+        let files = csv::files(&sub, req.csv_safe).map_err(|e| failed(e.into()))?;
         if let Some(dir) = req.output {
             file::write_dir(dir, &files).map_err(failed)?;
         }

@@ -66,7 +66,7 @@ pub fn run_import(
             )));
         }
         for l in &lines {
-            eprintln!("{l}");
+            eprintln!("{}", crate::output::table::visible(l));
         }
         eprintln!(
             "kg import: skipped {} invalid {}",

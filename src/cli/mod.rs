@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use crate::graph::lookup::LookupError;
 use crate::graph::{load_paths, load_str, Graph, LoadError};
 
-pub use args::{Args, Command, Format, ScriptArgs};
+pub use args::{Args, Command, Format, LimitArgs, ScriptArgs};
 
 /// The built-in graph: the rare-earths-2025 seed graph.
 pub const BUILTIN_GRAPH: &str = include_str!("../../graphs/rare-earths-2025.json");
@@ -46,6 +46,9 @@ pub enum CliError {
     /// Another writer holds the graph file's lock.
     #[error("{0}")]
     Locked(String),
+    /// A query ran past `--timeout`.
+    #[error("{0}")]
+    TimedOut(String),
     /// `--exit-status`: the last statement returned no rows (nothing is
     /// printed).
     #[error("the last statement returned no rows")]
@@ -56,15 +59,19 @@ pub enum CliError {
 pub const EXIT_LOCKED: u8 = 3;
 /// Exit code: `--exit-status` and the last statement returned no rows.
 pub const EXIT_NO_ROWS: u8 = 4;
+/// Exit code: a query ran past `--timeout` and was stopped.
+pub const EXIT_TIMED_OUT: u8 = 5;
 
 impl CliError {
     /// The process exit code: 2 for usage errors, [`EXIT_LOCKED`] (3)
     /// when the graph file stayed locked, [`EXIT_NO_ROWS`] (4) for no rows
-    /// under `--exit-status`, 1 for everything else.
+    /// under `--exit-status`, [`EXIT_TIMED_OUT`] (5) past `--timeout`, 1
+    /// for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
             CliError::Locked(_) => EXIT_LOCKED,
+            CliError::TimedOut(_) => EXIT_TIMED_OUT,
             CliError::NoRows => EXIT_NO_ROWS,
             _ => 1,
         }
@@ -158,8 +165,23 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             params,
             max_hops,
             script,
-        } => query::run(args, text, file, params, *max_hops, script, out),
-        Command::Shell { lock_timeout } => shell::run(args, *lock_timeout, out),
+            limits,
+        } => query::run(
+            args,
+            &query::Request {
+                text,
+                file,
+                params,
+                max_hops: *max_hops,
+                script,
+                limits,
+            },
+            out,
+        ),
+        Command::Shell {
+            lock_timeout,
+            limits,
+        } => shell::run(args, *lock_timeout, limits, out),
         Command::Export {
             to,
             query,
@@ -167,6 +189,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             rankdir,
             cluster_by,
             render,
+            limits,
         } => export::run(
             args,
             &export::Request {
@@ -176,6 +199,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
                 rankdir: *rankdir,
                 cluster_by: cluster_by.as_deref(),
                 render: *render,
+                csv_safe: args.csv_safe,
+                limits,
             },
             out,
         ),

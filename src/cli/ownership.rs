@@ -34,7 +34,7 @@ pub fn run_ownership(
             as_of: args.as_of,
         },
     );
-    emit(&graph, args.format, answered, out)
+    emit(&graph, args, answered, out)
 }
 
 /// `kg path FROM TO`.
@@ -66,7 +66,7 @@ pub fn run_path(
         // (every property of every node) is for the other formats.
         drop_column(&mut answered.result, "path");
     }
-    emit(&graph, args.format, answered, out)
+    emit(&graph, args, answered, out)
 }
 
 fn drop_column(result: &mut QueryResult, name: &str) -> Option<Vec<Value>> {
@@ -91,20 +91,21 @@ fn drop_column(result: &mut QueryResult, name: &str) -> Option<Vec<Value>> {
 /// the table, one block per answer.
 fn emit(
     graph: &Graph,
-    format: Format,
+    args: &Args,
     answered: Answered,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let format = args.format;
     for w in &answered.warnings {
-        eprintln!("kg: {w}");
+        eprintln!("kg: {}", visible(&w.to_string()));
     }
     let mut result = answered.result;
     if format != Format::Table {
-        write_result(out, graph, format, &result)?;
+        write_result(out, graph, format, &result, args.csv_safe)?;
         return Ok(());
     }
     let explanations = drop_column(&mut result, "explanation");
-    write_result(out, graph, format, &result)?;
+    write_result(out, graph, format, &result, args.csv_safe)?;
     let Some(explanations) = explanations else {
         return Ok(());
     };

@@ -4,15 +4,17 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, ScriptArgs,
+    graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, LimitArgs,
+    ScriptArgs,
 };
 use crate::graph::save::{checked_text, prepare_for_save, save_graph, FileLock};
 use crate::graph::{Changes, Graph};
 use crate::output::rows;
+use crate::output::table::visible;
 use crate::query::ast::{Statement, StatementBody};
 use crate::query::{
-    execute, is_mutating, parse_script, run_ownership_statement, Options, Params, QueryResult,
-    Value,
+    execute, is_mutating, parse_script_limited, run_ownership_statement, Params, QueryError,
+    QueryResult, Value,
 };
 
 /// Where the query text came from, for messages.
@@ -21,38 +23,67 @@ struct QueryText {
     origin: Option<String>,
 }
 
-fn read_text(text: &Option<String>, file: &Option<PathBuf>) -> Result<QueryText, CliError> {
+/// Reads at most `max` bytes of `from`, and one more to tell whether there
+/// was more; the text must be UTF-8.
+fn read_limited(mut from: impl Read, origin: &str, max: usize) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    from.by_ref()
+        .take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::Failed(format!("{origin}: {e}")))?;
+    if bytes.len() > max {
+        return Err(CliError::Failed(format!(
+            "{origin}: the query is more than {max} bytes long, the limit of --max-query-bytes"
+        )));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        CliError::Failed(format!(
+            "{origin}: invalid UTF-8 at byte offset {}",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    // A byte-order mark (some Windows editors write one) is not text.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    check_no_nul(&text).map_err(|m| CliError::Failed(format!("{origin}: {m}")))?;
+    Ok(text)
+}
+
+/// Refuses a raw NUL byte in query text (a string may still hold one,
+/// written `\u0000`).
+pub(super) fn check_no_nul(text: &str) -> Result<(), String> {
+    match text.find('\0') {
+        Some(offset) => {
+            let (line, column) = crate::query::error::line_col(text, offset);
+            Err(format!(
+                "a NUL byte at byte offset {offset} (line {line}, column {column}): query text holds none; write \\u0000 in a string for one"
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+fn read_text(
+    text: &Option<String>,
+    file: &Option<PathBuf>,
+    max: usize,
+) -> Result<QueryText, CliError> {
     match (text.as_deref(), file) {
-        (_, Some(path)) if path.as_os_str() == "-" => read_text(&Some("-".into()), &None),
+        (_, Some(path)) if path.as_os_str() == "-" => read_text(&Some("-".into()), &None, max),
         (_, Some(path)) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                CliError::Failed(format!(
-                    "{}: invalid UTF-8 at byte offset {}",
-                    path.display(),
-                    e.utf8_error().valid_up_to()
-                ))
-            })?;
+            let origin = path.display().to_string();
+            let f = std::fs::File::open(path)
+                .map_err(|e| CliError::Failed(format!("{origin}: {e}")))?;
             Ok(QueryText {
-                text,
-                origin: Some(path.display().to_string()),
+                text: read_limited(f, &origin, max)?,
+                origin: Some(origin),
             })
         }
-        (Some("-"), None) => {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes)?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                CliError::Failed(format!(
-                    "<stdin>: invalid UTF-8 at byte offset {}",
-                    e.utf8_error().valid_up_to()
-                ))
-            })?;
-            Ok(QueryText {
-                text,
-                origin: Some("<stdin>".into()),
-            })
-        }
+        (Some("-"), None) => Ok(QueryText {
+            text: read_limited(std::io::stdin().lock(), "<stdin>", max)?,
+            origin: Some("<stdin>".into()),
+        }),
         (Some(t), None) => Ok(QueryText {
             text: t.to_string(),
             origin: None,
@@ -93,13 +124,14 @@ pub(super) fn write_result(
     graph: &Graph,
     format: Format,
     result: &QueryResult,
+    csv_safe: bool,
 ) -> std::io::Result<()> {
     match format {
         Format::Table => rows::write_table(out, graph, result),
         Format::Json => rows::write_json(out, graph, result),
         Format::Jsonl => rows::write_jsonl(out, graph, result),
-        Format::Csv => rows::write_csv(out, graph, result),
-        Format::Tsv => rows::write_tsv(out, graph, result),
+        Format::Csv => rows::write_csv(out, graph, result, csv_safe),
+        Format::Tsv => rows::write_tsv(out, graph, result, csv_safe),
     }
 }
 
@@ -172,23 +204,44 @@ fn flush_then<T>(out: &mut dyn Write, f: impl FnOnce() -> T) -> T {
     f()
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    args: &Args,
-    text: &Option<String>,
-    file: &Option<PathBuf>,
-    params: &[(String, serde_json::Value)],
-    max_hops: u32,
-    opts: &ScriptArgs,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let query = read_text(text, file)?;
+/// What the user asked `kg query` for.
+pub struct Request<'a> {
+    /// The query text given on the command line, or `-`.
+    pub text: &'a Option<String>,
+    /// `-f FILE`.
+    pub file: &'a Option<PathBuf>,
+    /// `-p NAME=VALUE`.
+    pub params: &'a [(String, serde_json::Value)],
+    /// `--max-hops`.
+    pub max_hops: u32,
+    /// Saving, scripts and exit codes.
+    pub script: &'a ScriptArgs,
+    /// `--max-rows`, `--timeout`, `--max-query-bytes`, `--max-nesting`.
+    pub limits: &'a LimitArgs,
+}
+
+/// A failed statement as a command error: a timeout has its own exit
+/// code.
+pub(super) fn statement_failed(e: &QueryError, message: String) -> CliError {
+    match e {
+        QueryError::TimedOut(_) => CliError::TimedOut(message),
+        _ => CliError::Failed(message),
+    }
+}
+
+/// Runs `kg query`.
+pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+    let (params, max_hops, opts, limits) = (req.params, req.max_hops, req.script, req.limits);
+    let query = read_text(req.text, req.file, limits.max_query_bytes)?;
     let located = |message: String| match &query.origin {
         Some(origin) => format!("{origin}: {message}"),
         None => message,
     };
-    let script =
-        parse_script(&query.text).map_err(|e| CliError::Failed(located(e.render(&query.text))))?;
+    limits
+        .check_length(&query.text)
+        .map_err(|m| CliError::Failed(located(m)))?;
+    let script = parse_script_limited(&query.text, limits.max_nesting)
+        .map_err(|e| CliError::Failed(located(e.render(&query.text))))?;
 
     // Parameters: the file first, then -p over it.
     let mut all_params: Params = Params::new();
@@ -230,11 +283,8 @@ pub fn run(
         None => None,
     };
     let mut graph = load_graph(args)?;
-    let options = Options {
-        max_hops,
-        as_of: args.as_of,
-        ..Options::default()
-    };
+    // The clock of --timeout starts once the graph is loaded.
+    let options = limits.options(max_hops, args.as_of);
     let count = script.statements.len();
     let mut failures = 0usize;
     let mut last_rows = 0usize;
@@ -250,7 +300,7 @@ pub fn run(
                 if !opts.quiet {
                     flush_then(out, || {
                         for w in &a.warnings {
-                            eprintln!("kg: {w}");
+                            eprintln!("kg: {}", visible(&w.to_string()));
                         }
                     });
                 }
@@ -265,7 +315,7 @@ pub fn run(
                         let (line, _) = crate::query::error::line_col(&query.text, st.span.start);
                         write_separator(out, args.format, i, line)?;
                     }
-                    write_result(out, &graph, args.format, &result)?;
+                    write_result(out, &graph, args.format, &result, args.csv_safe)?;
                 }
                 if is_mutating(st) {
                     mutated = true;
@@ -282,16 +332,17 @@ pub fn run(
                     statement_prefix(&query.text, st, i, count),
                     e.render(&query.text)
                 ));
-                if opts.keep_going {
+                let timed_out = matches!(e, QueryError::TimedOut(_));
+                if opts.keep_going && !timed_out {
                     failures += 1;
                     last_rows = 0;
-                    flush_then(out, || eprintln!("{message}"));
+                    flush_then(out, || eprintln!("{}", visible(&message)));
                     continue;
                 }
                 if let Some(path) = &target {
                     message.push_str(&format!("\nnothing was saved to {}", path.display()));
                 }
-                return Err(CliError::Failed(message));
+                return Err(statement_failed(&e, message));
             }
         }
     }

@@ -29,11 +29,16 @@ use rustyline::{Context, Editor, Helper};
 
 use super::args::ExportFormat;
 use super::query::{json_to_value, write_result, write_separator};
-use super::{graph_paths, load_graph, save_failed, write_target, Args, CliError, Format};
+use super::{
+    graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, LimitArgs,
+};
 use crate::export::{self, file, whole_graph, DiagramOptions};
 use crate::graph::save::{checked_text, prepare_for_save, save_text, FileLock};
 use crate::graph::{Date, Graph};
-use crate::query::{execute, is_mutating, parse_script, Options, Params, QueryError};
+use crate::output::table::visible;
+use crate::query::{
+    execute, is_mutating, parse_script_limited, Options, Params, QueryError, DEFAULT_MAX_HOPS,
+};
 
 const HELP: &str = "\
 Statements end with `;` and may span several lines. Commands:
@@ -398,6 +403,8 @@ struct Session<'a> {
     params: BTreeMap<String, serde_json::Value>,
     as_of: Option<Date>,
     lock_timeout: Duration,
+    /// `--max-rows`, `--timeout`, `--max-query-bytes`, `--max-nesting`.
+    limits: LimitArgs,
     cancel: Arc<AtomicBool>,
     dirty: bool,
     quit_warned: bool,
@@ -414,7 +421,7 @@ enum Next {
 impl Session<'_> {
     fn error(&mut self, message: impl std::fmt::Display) {
         self.failures += 1;
-        eprintln!("{message}");
+        eprintln!("{}", visible(&message.to_string()));
     }
 
     fn load(&mut self) -> Result<(), CliError> {
@@ -431,7 +438,11 @@ impl Session<'_> {
 
     /// Runs the statements of `text`, printing each result.
     fn run_text(&mut self, text: &str, out: &mut dyn Write) -> Result<(), CliError> {
-        let script = match parse_script(text) {
+        if let Err(m) = self.limits.check_length(text) {
+            self.error(m);
+            return Ok(());
+        }
+        let script = match parse_script_limited(text, self.limits.max_nesting) {
             Ok(s) => s,
             Err(e) => {
                 self.error(e.render(text));
@@ -443,14 +454,14 @@ impl Session<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), json_to_value(v)))
             .collect();
-        let options = Options {
-            as_of: self.as_of,
-            cancel: Some(self.cancel.clone()),
-            ..Options::default()
-        };
         let count = script.statements.len();
         for (i, st) in script.statements.iter().enumerate() {
             self.cancel.store(false, Ordering::Relaxed);
+            // Each statement has the whole --timeout.
+            let options = Options {
+                cancel: Some(self.cancel.clone()),
+                ..self.limits.options(DEFAULT_MAX_HOPS, self.as_of)
+            };
             let before = self.graph.changes();
             match execute(&mut self.graph, text, st, &params, &options) {
                 Ok(result) => {
@@ -458,7 +469,7 @@ impl Session<'_> {
                         let (line, _) = crate::query::error::line_col(text, st.span.start);
                         write_separator(out, self.format, i, line)?;
                     }
-                    write_result(out, &self.graph, self.format, &result)?;
+                    write_result(out, &self.graph, self.format, &result, self.args.csv_safe)?;
                     out.flush()?;
                     if is_mutating(st) {
                         let changes = self.graph.changes().since(&before);
@@ -472,6 +483,10 @@ impl Session<'_> {
                 }
                 Err(QueryError::Cancelled) => {
                     self.error("cancelled; the graph is as it was before the statement");
+                    break;
+                }
+                Err(e @ QueryError::TimedOut(_)) => {
+                    self.error(format!("{e}; the graph is as it was before the statement"));
                     break;
                 }
                 Err(e) => {
@@ -634,7 +649,12 @@ impl Session<'_> {
 }
 
 /// Runs `kg shell`.
-pub fn run(args: &Args, lock_timeout: Duration, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(
+    args: &Args,
+    lock_timeout: Duration,
+    limits: &LimitArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let target = match graph_paths(args).len() {
         1 => write_target(args, ":write").ok().map(|p| (p, None)),
         _ => None,
@@ -648,6 +668,7 @@ pub fn run(args: &Args, lock_timeout: Duration, out: &mut dyn Write) -> Result<(
         params: BTreeMap::new(),
         as_of: args.as_of,
         lock_timeout,
+        limits: limits.clone(),
         cancel: Arc::new(AtomicBool::new(false)),
         dirty: false,
         quit_warned: false,

@@ -153,17 +153,12 @@ fn columns<'a>(props: impl Iterator<Item = (&'a str, &'a PropValue)>) -> BTreeMa
     cols
 }
 
-fn write_rows(rows: &[Vec<String>]) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .flexible(false)
-        .from_writer(Vec::new());
+fn write_rows(rows: &[Vec<String>], safe: bool) -> String {
+    let mut out = String::new();
     for row in rows {
-        // Writing to a Vec cannot fail; a record of the right length is
-        // always given.
-        let _ = w.write_record(row);
+        crate::output::rows::csv_record(&mut out, row.iter().map(String::as_str), safe, "\n");
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes).into_owned()
+    out
 }
 
 /// A column name in LadybugDB's DDL, in backticks.
@@ -175,7 +170,9 @@ const REL_FIELDS: [&str; 6] = ["since", "until", "source", "locator", "note", "q
 
 /// The files of a CSV export: (file name, contents), in the order
 /// `nodes.csv`, `relationships.csv`, `sources.csv`, `load-ladybug.cypher`.
-pub fn files(graph: &Graph) -> Result<Vec<(String, String)>, WriteError> {
+/// Fields that start like a spreadsheet formula are quoted; with `safe`
+/// they also get `'` before them (see [`crate::output::rows::csv_record`]).
+pub fn files(graph: &Graph, safe: bool) -> Result<Vec<(String, String)>, WriteError> {
     let interner = graph.interner();
     let node_cols = columns(
         graph
@@ -317,9 +314,9 @@ pub fn files(graph: &Graph) -> Result<Vec<(String, String)>, WriteError> {
     }
 
     Ok(vec![
-        ("nodes.csv".to_string(), write_rows(&nodes)),
-        ("relationships.csv".to_string(), write_rows(&rels)),
-        ("sources.csv".to_string(), write_rows(&sources)),
+        ("nodes.csv".to_string(), write_rows(&nodes, safe)),
+        ("relationships.csv".to_string(), write_rows(&rels, safe)),
+        ("sources.csv".to_string(), write_rows(&sources, safe)),
         ("load-ladybug.cypher".to_string(), load),
     ])
 }

@@ -111,6 +111,10 @@ pub enum ExportError {
     /// with the query line and a caret.
     #[error("{0}")]
     Query(String),
+    /// The `--query` ran past its deadline (`--timeout`); the message says
+    /// so.
+    #[error("{0}")]
+    TimedOut(String),
     /// The `--query` text would change the graph.
     #[error("the statement at line {line}, column {column} changes the graph; an export query only reads (MATCH ... RETURN p)")]
     Mutating {
@@ -271,7 +275,8 @@ pub fn query_subgraph(
     text: &str,
     options: &query::Options,
 ) -> Result<Graph, ExportError> {
-    let script = query::parse_script(text).map_err(|e| ExportError::Query(e.render(text)))?;
+    let script = query::parse_script_limited(text, options.max_nesting)
+        .map_err(|e| ExportError::Query(e.render(text)))?;
     if let Some(st) = script.statements.iter().find(|s| query::is_mutating(s)) {
         let (line, column) = query::error::line_col(text, st.span.start);
         return Err(ExportError::Mutating { line, column });
@@ -280,8 +285,12 @@ pub fn query_subgraph(
     let mut selection = Selection::default();
     let mut any_rows = false;
     for st in &script.statements {
-        let result = query::execute(&mut work, text, st, &query::Params::new(), options)
-            .map_err(|e| ExportError::Query(e.render(text)))?;
+        let result = query::execute(&mut work, text, st, &query::Params::new(), options).map_err(
+            |e| match e {
+                query::QueryError::TimedOut(_) => ExportError::TimedOut(e.render(text)),
+                _ => ExportError::Query(e.render(text)),
+            },
+        )?;
         any_rows |= !result.rows.is_empty();
         selection.add_result(&work, &result);
     }

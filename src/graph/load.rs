@@ -206,6 +206,143 @@ pub struct GraphFile<'a> {
     pub relations: Vec<RawRelation<'a>>,
     /// Problems found while reading the records.
     pub problems: Vec<Problem>,
+    /// The file's text (to find where a number was written).
+    text: &'a str,
+    /// The integer literals of the text beyond 64 bits, found when first
+    /// needed: byte offset, literal, and whether one was reported.
+    long_integers: Option<Vec<(usize, &'a str, bool)>>,
+}
+
+/// The integer literals of JSON `text` (outside strings) that do not fit in
+/// 64 bits, with their byte offsets. JSON parsers read them as floats, so
+/// the digits after the 17th are lost without a word.
+fn long_integer_literals(text: &str) -> Vec<(usize, &str, bool)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let literal = text.get(start..i).unwrap_or("");
+                let integer = !literal.contains(['.', 'e', 'E']);
+                if integer && literal.parse::<i64>().is_err() {
+                    found.push((start, literal, false));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+/// Whether a float read from JSON may have been an integer literal too
+/// large for 64 bits (a whole number at or beyond 2^63 in size).
+fn maybe_long_integer(f: f64) -> bool {
+    f.fract() == 0.0 && f.abs() >= 9_223_372_036_854_775_808.0
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_col_text(text: &str, offset: usize) -> (usize, usize) {
+    line_col_bytes(text.as_bytes(), offset)
+}
+
+/// A clearer message for some JSON syntax errors at byte `offset` (where
+/// serde_json stopped): numbers beyond the range of a float, NaN and
+/// infinities, nesting past serde_json's limit. Returns the position to
+/// report and the message.
+fn explain_syntax(text: &str, offset: usize, message: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    let at = offset.min(bytes.len());
+    match message {
+        "number out of range" => {
+            // serde_json stops at the literal's last digit or just after.
+            let is_num = |b: u8| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9');
+            let mut end = at;
+            while end < bytes.len() && is_num(bytes[end]) {
+                end += 1;
+            }
+            let mut start = at.min(end);
+            while start > 0 && is_num(bytes[start - 1]) {
+                start -= 1;
+            }
+            let literal = text.get(start..end)?;
+            let key = key_before(text, start)
+                .map(|k| format!(" (property `{k}`)"))
+                .unwrap_or_default();
+            Some((
+                start,
+                format!(
+                    "the number {literal}{key} is beyond the range of a 64-bit float (about ±1.8e308): write it as a string"
+                ),
+            ))
+        }
+        "expected value" | "invalid number" => {
+            let mut start = at;
+            while start > 0 && matches!(bytes[start - 1], b'-' | b'+') {
+                start -= 1;
+            }
+            let from_start = text.get(start..)?;
+            let rest = from_start.trim_start_matches(['-', '+']);
+            let name = ["NaN", "Infinity", "inf", "nan"]
+                .into_iter()
+                .find(|w| rest.starts_with(w))?;
+            let word = from_start.get(..from_start.len() - rest.len() + name.len())?;
+            let key = key_before(text, start)
+                .map(|k| format!(" (property `{k}`)"))
+                .unwrap_or_default();
+            Some((
+                start,
+                format!(
+                    "{word}{key} is not a JSON number: NaN and the infinities cannot be stored; leave the property out or write it as a string"
+                ),
+            ))
+        }
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            let c = text.get(at..)?.chars().next().filter(|c| c.is_control())?;
+            let what = if c == '\0' { "a raw NUL byte" } else { "a raw control character" };
+            Some((
+                at,
+                format!(
+                    "{what} (U+{:04X}, byte offset {at}) in a string: JSON strings hold control characters escaped, as \\u{:04x}",
+                    u32::from(c),
+                    u32::from(c)
+                ),
+            ))
+        }
+        "recursion limit exceeded" => Some((
+            at,
+            format!(
+                "JSON nested more than {JSON_DEPTH_LIMIT} levels deep, the limit for graph files (a graph file needs 5: file, list of records, record, props, list)"
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// How deep JSON may nest in a graph file: serde_json's recursion limit.
+pub const JSON_DEPTH_LIMIT: usize = 128;
+
+/// The object key just before byte `start` (`"key": ` then the value), if
+/// the value stands directly under a key.
+fn key_before(text: &str, start: usize) -> Option<&str> {
+    let before = text.get(..start)?.trim_end();
+    let before = before.strip_suffix(':')?.trim_end();
+    let body = before.strip_suffix('"')?;
+    let open = body.rfind('"')?;
+    Some(&body[open + 1..])
 }
 
 const TOP_KEYS: [&str; 5] = ["kg", "name", "sources", "entities", "relations"];
@@ -253,6 +390,7 @@ fn unknown_key(key: &str, known: &[&str]) -> String {
 pub fn parse_file<'a>(file: &str, text: &'a str) -> Result<GraphFile<'a>, LoadError> {
     let mut out = GraphFile {
         file: file.to_string(),
+        text,
         ..GraphFile::default()
     };
     let mut de = serde_json::Deserializer::from_str(text);
@@ -265,14 +403,36 @@ pub fn parse_file<'a>(file: &str, text: &'a str) -> Result<GraphFile<'a>, LoadEr
             let full = e.to_string();
             let suffix = format!(" at line {} column {}", e.line(), e.column());
             let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+            let (mut line, mut column) = (e.line(), e.column().max(1));
+            let offset = byte_offset(text, line, column);
+            let message = match explain_syntax(text, offset, &message) {
+                Some((at, better)) => {
+                    (line, column) = line_col_text(text, at);
+                    better
+                }
+                None => message,
+            };
             Err(LoadError::Syntax {
                 file: file.to_string(),
-                line: e.line(),
-                column: e.column().max(1),
+                line,
+                column,
                 message,
             })
         }
     }
+}
+
+/// The byte offset of serde_json's 1-based line and column (the column
+/// counts bytes; 0 is a line's start too).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(text.len())
 }
 
 struct FileSeed<'a, 'de> {
@@ -394,6 +554,10 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, 'de> {
 #[derive(Default)]
 struct Record {
     messages: Vec<String>,
+    /// Properties holding a number that may have been written as an
+    /// integer too large for 64 bits: key, value, and whether it surely
+    /// was (read as an unsigned integer).
+    long_floats: Vec<(String, f64, bool)>,
 }
 
 impl Record {
@@ -401,7 +565,30 @@ impl Record {
         self.messages.push(message.into());
     }
 
-    fn file_under(self, out: &mut GraphFile, place: impl FnOnce() -> Place) {
+    fn file_under(mut self, out: &mut GraphFile, place: impl FnOnce() -> Place) {
+        for (key, f, certain) in std::mem::take(&mut self.long_floats) {
+            let text = out.text;
+            let literals = out
+                .long_integers
+                .get_or_insert_with(|| long_integer_literals(text));
+            let found = literals
+                .iter_mut()
+                .find(|(_, lit, reported)| !*reported && lit.parse::<f64>().ok() == Some(f));
+            match found {
+                Some((offset, literal, reported)) => {
+                    *reported = true;
+                    let (line, column) = line_col_text(text, *offset);
+                    self.problem(format!(
+                        "`props.{key}`: the integer {literal} at line {line}, column {column} does not fit in 64 bits (-9223372036854775808 to 9223372036854775807); write it as a string, or as a float such as {f:e}"
+                    ));
+                }
+                None if certain => self.problem(format!(
+                    "`props.{key}`: the integer {f} does not fit in 64 bits (-9223372036854775808 to 9223372036854775807); write it as a string or a float"
+                )),
+                // Written as a float (1e19): a float it is.
+                None => {}
+            }
+        }
         if self.messages.is_empty() {
             return;
         }
@@ -517,12 +704,17 @@ impl Record {
         match v {
             Json::Str(s) => Some(PropValue::Str(s.into())),
             Json::Int(i) => Some(PropValue::Int(i)),
-            Json::Float(f) => Some(PropValue::Float(f)),
+            Json::Float(f) => {
+                if maybe_long_integer(f) {
+                    self.long_floats.push((key.to_string(), f, false));
+                }
+                Some(PropValue::Float(f))
+            }
             Json::Bool(b) => Some(PropValue::Bool(b)),
             Json::BigInt(i) => {
-                self.problem(format!(
-                    "`props.{key}`: the integer {i} is larger than 9223372036854775807; write it as a string or a float"
-                ));
+                // Reported with its place in the file by `file_under`.
+                #[allow(clippy::cast_precision_loss)]
+                self.long_floats.push((key.to_string(), i as f64, true));
                 None
             }
             Json::Null => {

@@ -5,7 +5,9 @@
 //! - `json`: an array of objects keyed by column, in column order.
 //! - `jsonl`: one such object per line.
 //! - `csv`: RFC 4180 with a header row; null is an empty field; lists,
-//!   maps, nodes, relationships and paths are JSON text.
+//!   maps, nodes, relationships and paths are JSON text; fields that start
+//!   like a spreadsheet formula are quoted (and with `--csv-safe` get `'`
+//!   before them).
 //! - `tsv`: the same fields separated by tabs; tab, newline, carriage
 //!   return and backslash inside a field are written `\t`, `\n`, `\r`, `\\`.
 
@@ -223,21 +225,82 @@ pub fn write_jsonl(out: &mut dyn Write, graph: &Graph, result: &QueryResult) -> 
     Ok(())
 }
 
-/// Writes one result as CSV (RFC 4180) with a header row.
-pub fn write_csv(out: &mut dyn Write, graph: &Graph, result: &QueryResult) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(&mut *out);
-    w.write_record(&result.columns).map_err(io::Error::other)?;
-    for r in &result.rows {
-        w.write_record(r.iter().map(|v| field_text(graph, v)))
-            .map_err(io::Error::other)?;
-    }
-    w.flush()
+/// Whether a spreadsheet would run the field as a formula: it starts with
+/// `=`, `+`, `-`, `@`, tab or carriage return (OWASP's list) and is not a
+/// plain number such as `-5` or `+1.5e3`.
+pub fn formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !(s.parse::<f64>().is_ok()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E')))
 }
 
-fn tsv_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
+/// Appends one CSV record (RFC 4180): a field is quoted when it holds the
+/// delimiter, a quote, a line break or starts like a formula (see
+/// [`formula_like`]); with `safe`, a formula-like field also gets `'`
+/// before it, so that spreadsheets show it as text.
+pub fn csv_record<'a>(
+    out: &mut String,
+    fields: impl IntoIterator<Item = &'a str>,
+    safe: bool,
+    terminator: &str,
+) {
+    let mut count = 0;
+    let start = out.len();
+    for (i, f) in fields.into_iter().enumerate() {
+        count += 1;
+        if i > 0 {
+            out.push(',');
+        }
+        let formula = formula_like(f);
+        if formula || f.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            if formula && safe {
+                out.push('\'');
+            }
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    // A record of one empty field would read as an empty line.
+    if count == 1 && out.len() == start {
+        out.push_str("\"\"");
+    }
+    out.push_str(terminator);
+}
+
+/// Writes one result as CSV (RFC 4180) with a header row; `safe` as in
+/// [`csv_record`].
+pub fn write_csv(
+    out: &mut dyn Write,
+    graph: &Graph,
+    result: &QueryResult,
+    safe: bool,
+) -> io::Result<()> {
+    let mut text = String::new();
+    csv_record(
+        &mut text,
+        result.columns.iter().map(String::as_str),
+        safe,
+        "\r\n",
+    );
+    out.write_all(text.as_bytes())?;
+    for r in &result.rows {
+        text.clear();
+        let fields: Vec<String> = r.iter().map(|v| field_text(graph, v)).collect();
+        csv_record(&mut text, fields.iter().map(String::as_str), safe, "\r\n");
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn tsv_escape(s: &str, safe: bool) -> String {
+    let mut o = String::with_capacity(s.len() + 1);
+    if safe && formula_like(s) {
+        o.push('\'');
+    }
     for c in s.chars() {
         match c {
             '\t' => o.push_str("\\t"),
@@ -250,14 +313,20 @@ fn tsv_escape(s: &str) -> String {
     o
 }
 
-/// Writes one result as TSV with a header row.
-pub fn write_tsv(out: &mut dyn Write, graph: &Graph, result: &QueryResult) -> io::Result<()> {
-    let header: Vec<String> = result.columns.iter().map(|c| tsv_escape(c)).collect();
+/// Writes one result as TSV with a header row; with `safe`, formula-like
+/// fields (see [`formula_like`]) get `'` before them.
+pub fn write_tsv(
+    out: &mut dyn Write,
+    graph: &Graph,
+    result: &QueryResult,
+    safe: bool,
+) -> io::Result<()> {
+    let header: Vec<String> = result.columns.iter().map(|c| tsv_escape(c, safe)).collect();
     writeln!(out, "{}", header.join("\t"))?;
     for r in &result.rows {
         let fields: Vec<String> = r
             .iter()
-            .map(|v| tsv_escape(&field_text(graph, v)))
+            .map(|v| tsv_escape(&field_text(graph, v), safe))
             .collect();
         writeln!(out, "{}", fields.join("\t"))?;
     }

@@ -424,6 +424,65 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The direct subexpressions (not those inside a pattern).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::List(xs) | ExprKind::Call { args: xs, .. } => xs.iter().collect(),
+            ExprKind::Map(xs) => xs.iter().map(|(_, x)| x).collect(),
+            ExprKind::Property(b, _)
+            | ExprKind::Unary(_, b)
+            | ExprKind::IsNull(b, _)
+            | ExprKind::HasLabels(b, _) => vec![b],
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => vec![a, b],
+            ExprKind::Slice(a, b, c) => std::iter::once(&**a)
+                .chain(b.as_deref())
+                .chain(c.as_deref())
+                .collect(),
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => operand
+                .as_deref()
+                .into_iter()
+                .chain(whens.iter().flat_map(|(a, b)| [a, b]))
+                .chain(else_.as_deref())
+                .collect(),
+            ExprKind::ListComprehension {
+                list, filter, map, ..
+            } => std::iter::once(&**list)
+                .chain(filter.as_deref())
+                .chain(map.as_deref())
+                .collect(),
+            ExprKind::MapProjection { items, .. } => items
+                .iter()
+                .filter_map(|it| match it {
+                    MapProjectionItem::Literal(_, x) => Some(x),
+                    _ => None,
+                })
+                .collect(),
+            ExprKind::Literal(_)
+            | ExprKind::Param(_)
+            | ExprKind::Var(_)
+            | ExprKind::CountStar
+            | ExprKind::Pattern(_) => Vec::new(),
+        }
+    }
+
+    /// How many levels the expression's tree has (a literal has 1),
+    /// counted without recursion, so that any depth is safe to measure.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((e, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            stack.extend(e.children().into_iter().map(|c| (c, d + 1)));
+        }
+        deepest
+    }
+}
+
 /// Literal values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {

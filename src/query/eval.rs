@@ -38,16 +38,51 @@ pub(crate) struct Ctx<'a> {
     pub max_hops: u32,
     /// Set from outside to stop the evaluation.
     pub cancel: Option<&'a AtomicBool>,
+    /// The most rows a clause's table (or a list, or the groups of an
+    /// aggregation) may hold.
+    pub max_rows: usize,
+    /// How deep expressions may nest while being evaluated.
+    pub max_depth: u32,
+    /// Past it, evaluation stops.
+    pub deadline: Option<super::Deadline>,
+    /// Calls of [`Ctx::check_cancel`] since the clock was last read.
+    pub polls: std::cell::Cell<u32>,
 }
 
 impl Ctx<'_> {
-    /// Fails with [`QueryError::Cancelled`] once the cancel flag is set.
+    /// Fails with [`QueryError::Cancelled`] once the cancel flag is set,
+    /// and with [`QueryError::TimedOut`] past the deadline (the clock is
+    /// read every 256 calls).
     #[inline]
     pub fn check_cancel(&self) -> Result<(), QueryError> {
-        match self.cancel {
-            Some(flag) if flag.load(Ordering::Relaxed) => Err(QueryError::Cancelled),
-            _ => Ok(()),
+        if let Some(flag) = self.cancel {
+            if flag.load(Ordering::Relaxed) {
+                return Err(QueryError::Cancelled);
+            }
         }
+        if let Some(deadline) = &self.deadline {
+            let n = self.polls.get().wrapping_add(1);
+            self.polls.set(n);
+            if n % 256 == 1 && std::time::Instant::now() >= deadline.at {
+                return Err(QueryError::TimedOut(deadline.limit));
+            }
+        }
+        Ok(())
+    }
+
+    /// Fails when a table (or list) about to hold `len` rows is over the
+    /// row limit; `what` names it in the message.
+    #[inline]
+    pub fn check_rows(
+        &self,
+        len: usize,
+        what: impl FnOnce() -> String,
+        span: Option<super::ast::Span>,
+    ) -> Result<(), QueryError> {
+        if len > self.max_rows {
+            return Err(QueryError::too_many_rows(self.max_rows, what(), span));
+        }
+        Ok(())
     }
 }
 
@@ -203,11 +238,15 @@ fn unwind(ev: &Evaluator<'_>, u: &Unwind, table: Table) -> Result<Table, QueryEr
     let mut names = table.names.clone();
     names.push(u.var.name.clone());
     let mut rows = Vec::new();
+    let what = || format!("UNWIND {}", snippet(ev.ctx.text, u.expr.span));
     for row in table.rows {
+        ev.ctx.check_cancel()?;
         let v = ev.eval(&u.expr, &Env::new(&table.names, &row))?;
         match v {
             Value::Null => {}
             Value::List(items) => {
+                ev.ctx
+                    .check_rows(rows.len() + items.len(), what, Some(u.expr.span))?;
                 for item in items {
                     let mut r = row.clone();
                     r.push(item);
@@ -215,6 +254,7 @@ fn unwind(ev: &Evaluator<'_>, u: &Unwind, table: Table) -> Result<Table, QueryEr
                 }
             }
             other => {
+                ev.ctx.check_rows(rows.len() + 1, what, Some(u.expr.span))?;
                 let mut r = row;
                 r.push(other);
                 rows.push(r);
@@ -236,6 +276,14 @@ fn match_clause(
     let (names, plan) = plan_match_clause(ev, m, &table.names, distinct_rows);
     let mut rows = Vec::new();
     run_match_clause(ev, m, &plan, &names, before, table.rows, &mut |r| {
+        ev.ctx.check_rows(
+            rows.len() + 1,
+            || format!("{}MATCH", if m.optional { "OPTIONAL " } else { "" }),
+            Some(m.span),
+        )?;
+        if rows.len() % 4096 == 4095 {
+            ev.ctx.check_cancel()?;
+        }
         rows.push(r.to_vec());
         Ok(())
     })?;
@@ -1919,6 +1967,11 @@ impl<'e, 'p> Grouper<'e, 'p> {
             }
             at = self.same_hash.get(at).copied().unwrap_or(usize::MAX);
         }
+        ev.ctx.check_rows(
+            self.states.len() + 1,
+            || "the groups of an aggregation".to_string(),
+            None,
+        )?;
         let row = if self.keep_rows {
             row.to_vec()
         } else {

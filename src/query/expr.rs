@@ -13,8 +13,9 @@ use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
 use crate::graph::{Graph, PropRef, PropValue};
 
-/// How deep expressions may nest while being evaluated.
-const MAX_DEPTH: u32 = 400;
+/// From this depth on, evaluation continues on a new stack segment when
+/// the thread's stack runs low (see `stacker`).
+const GROW_FROM: u32 = 64;
 
 /// The variables an expression sees: the row's slots, plus the element
 /// variables of enclosing list comprehensions.
@@ -105,16 +106,24 @@ impl<'g> Evaluator<'g> {
     /// Evaluates `e`.
     pub fn eval(&self, e: &Expr, env: &Env<'_>) -> Result<Value, QueryError> {
         let d = self.depth.get();
-        if d >= MAX_DEPTH {
+        if d >= self.ctx.max_depth {
             return Err(QueryError::runtime(
                 RuntimeKind::SemanticError,
                 "NestingTooDeep",
-                format!("`{}` nests too deeply to evaluate", self.text(e)),
+                format!(
+                    "`{}` nests too deeply to evaluate (more than {} levels; --max-nesting sets the limit)",
+                    self.text(e),
+                    self.ctx.max_depth
+                ),
                 Some(e.span),
             ));
         }
         self.depth.set(d + 1);
-        let r = self.eval_inner(e, env);
+        let r = if d < GROW_FROM {
+            self.eval_inner(e, env)
+        } else {
+            stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.eval_inner(e, env))
+        };
         self.depth.set(d);
         r
     }

@@ -206,16 +206,8 @@ pub(crate) fn call(
             let mut out = Vec::new();
             let mut i = from;
             while (step > 0 && i <= to) || (step < 0 && i >= to) {
-                if out.len() >= 10_000_000 {
-                    return Err(QueryError::argument(
-                        "NumberOutOfRange",
-                        format!(
-                            "`{}`: range() would make more than 10 million elements",
-                            ev.text(e)
-                        ),
-                        e.span,
-                    ));
-                }
+                ev.ctx
+                    .check_rows(out.len() + 1, || format!("`{}`", ev.text(e)), Some(e.span))?;
                 out.push(Value::Int(i));
                 match i.checked_add(step) {
                     Some(n) => i = n,
@@ -487,7 +479,14 @@ impl Accumulator {
         }
         match &mut self.state {
             AccState::Count(c) => *c += 1,
-            AccState::Items(items) => items.push(v),
+            AccState::Items(items) => {
+                ev.ctx.check_rows(
+                    items.len() + 1,
+                    || format!("`{}`", ev.text(e)),
+                    Some(e.span),
+                )?;
+                items.push(v)
+            }
             AccState::Sum(int_sum, float_sum, any_float, count) => {
                 *count += 1;
                 match v {

@@ -23,7 +23,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 pub use error::SyntaxError;
-pub use parser::{parse_script, parse_statement};
+pub use parser::{parse_script, parse_script_limited, parse_statement, MAX_NESTING};
 pub use query_error::{QueryError, RuntimeKind};
 pub use value::{Path, Value};
 
@@ -47,6 +47,34 @@ pub type Params = HashMap<String, Value>;
 /// `*2..`), as in Kuzu.
 pub const DEFAULT_MAX_HOPS: u32 = 30;
 
+/// The most rows a statement may hold at once unless told otherwise: the
+/// rows of any clause's table, the elements of a list that `range()` or
+/// `collect()` builds, the groups of an aggregation.
+pub const DEFAULT_MAX_ROWS: usize = 10_000_000;
+
+/// When evaluation must stop, and the time limit it came from (for the
+/// message).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    /// The instant past which evaluation stops.
+    pub at: std::time::Instant,
+    /// The limit as the user gave it.
+    pub limit: std::time::Duration,
+}
+
+impl Deadline {
+    /// `limit` from now.
+    pub fn after(limit: std::time::Duration) -> Deadline {
+        let now = std::time::Instant::now();
+        Deadline {
+            at: now
+                .checked_add(limit)
+                .unwrap_or(now + std::time::Duration::from_secs(1 << 40)),
+            limit,
+        }
+    }
+}
+
 /// Evaluation options.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -59,6 +87,15 @@ pub struct Options {
     /// When set, evaluation checks this flag as it goes and stops with
     /// [`QueryError::Cancelled`] once it is true (Ctrl-C in `kg shell`).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// The most rows a statement may hold at once (see
+    /// [`DEFAULT_MAX_ROWS`]); past it, [`RuntimeKind::ResourceLimit`].
+    pub max_rows: usize,
+    /// The nesting limit the statement was parsed with (see
+    /// [`parse_script_limited`]); evaluation allows expressions twice as
+    /// deep plus a margin, as chains of operators add to the brackets.
+    pub max_nesting: usize,
+    /// When set, evaluation stops with [`QueryError::TimedOut`] past it.
+    pub deadline: Option<Deadline>,
 }
 
 impl Default for Options {
@@ -67,6 +104,9 @@ impl Default for Options {
             max_hops: DEFAULT_MAX_HOPS,
             as_of: None,
             cancel: None,
+            max_rows: DEFAULT_MAX_ROWS,
+            max_nesting: MAX_NESTING,
+            deadline: None,
         }
     }
 }
@@ -137,6 +177,11 @@ pub fn execute(
         as_of,
         max_hops: options.max_hops,
         cancel: options.cancel.as_deref(),
+        max_rows: options.max_rows,
+        max_depth: u32::try_from(options.max_nesting.saturating_mul(2).saturating_add(150))
+            .unwrap_or(u32::MAX),
+        deadline: options.deadline,
+        polls: std::cell::Cell::new(0),
     };
     if statement.mode == Some(ExplainMode::Explain) {
         return Ok(explain(graph, query, params));

@@ -122,11 +122,17 @@ use nom_locate::LocatedSpan;
 use super::ast::*;
 use super::error::SyntaxError;
 
-/// How deeply rules may nest before the text is rejected. Each bracket
-/// counts, and so does each operator still waiting for its operand: a
-/// bracket costs about three levels, so some 80 nested brackets fit (the TCK
-/// nests maps 40 deep).
+/// How deeply rules may nest before the text is rejected, unless the
+/// caller sets another limit ([`parse_script_limited`], `--max-nesting`).
+/// Each bracket counts, and so does each operator still waiting for its
+/// operand: a bracket costs about three levels, so some 80 nested brackets
+/// fit (the TCK nests maps 40 deep). A chain of operators that groups to
+/// the left (`1 + 2 + 3 ...`, `a.b.c ...`) may be as deep as the limit.
 pub const MAX_NESTING: usize = 256;
+
+/// The highest nesting limit a caller may set: deeper syntax trees would
+/// risk the stack of the passes that walk them.
+pub const MAX_NESTING_CEILING: usize = 1000;
 
 /// Stack that must be left when an expression rule starts; with less, the
 /// rule continues on a new segment of [`STACK_GROWTH`] bytes. One nesting
@@ -140,12 +146,19 @@ const STACK_GROWTH: usize = 2 * 1024 * 1024;
 /// allowed, empty statements skipped), with `//` line and `/* */` block
 /// comments anywhere whitespace is allowed.
 pub fn parse_script(text: &str) -> Result<Script, SyntaxError> {
-    run(text, script)
+    run(text, MAX_NESTING, script)
+}
+
+/// [`parse_script`] with another nesting limit than [`MAX_NESTING`]
+/// (at most [`MAX_NESTING_CEILING`]); the error past it names
+/// `--max-nesting`, the option of `kg` that sets it.
+pub fn parse_script_limited(text: &str, max_nesting: usize) -> Result<Script, SyntaxError> {
+    run(text, max_nesting.min(MAX_NESTING_CEILING), script)
 }
 
 /// Parses exactly one statement (a trailing `;` allowed).
 pub fn parse_statement(text: &str) -> Result<Statement, SyntaxError> {
-    run(text, |i| {
+    run(text, MAX_NESTING, |i| {
         let (i, statement) = statement(i)?;
         let (i, _) = opt(sym(";"))(i)?;
         let (i, _) = end_of_input(i)?;
@@ -155,8 +168,15 @@ pub fn parse_statement(text: &str) -> Result<Statement, SyntaxError> {
 
 /// Runs `rule` over the whole of `text` and turns a failure into a
 /// [`SyntaxError`] at the furthest place any token was tried.
-fn run<O>(text: &str, rule: impl FnOnce(Input) -> PResult<O>) -> Result<O, SyntaxError> {
-    let state = State::default();
+fn run<O>(
+    text: &str,
+    max_nesting: usize,
+    rule: impl FnOnce(Input) -> PResult<O>,
+) -> Result<O, SyntaxError> {
+    let state = State {
+        max_nesting,
+        ..State::default()
+    };
     let input = Input::new_extra(text, &state);
     match rule(input) {
         Ok((_, out)) => Ok(out),
@@ -191,6 +211,9 @@ type PResult<'a, O> = IResult<Input<'a>, O, PError>;
 struct State {
     /// How many nested rules are open (see [`MAX_NESTING`]).
     depth: Cell<usize>,
+    /// How many may be open; also the deepest syntax tree a chain of
+    /// operators may build.
+    max_nesting: usize,
     /// The furthest place a token was expected, and what was.
     furthest: RefCell<Furthest>,
 }
@@ -313,19 +336,35 @@ impl Drop for Nesting<'_> {
     }
 }
 
-/// Opens a nesting level, failing past [`MAX_NESTING`].
+/// Opens a nesting level, failing past the limit.
 fn nest<'a>(i: &Input<'a>) -> Result<Nesting<'a>, Err<PError>> {
     let depth = &i.extra.depth;
-    if depth.get() >= MAX_NESTING {
-        return Err(Err::Failure(PError {
-            offset: offset(i),
-            expected: Vec::new(),
-            message: Some(format!("nesting deeper than {MAX_NESTING} levels")),
-            code: None,
-        }));
+    if depth.get() >= i.extra.max_nesting {
+        return Err(too_deep(i));
     }
     depth.set(depth.get() + 1);
     Ok(Nesting(depth))
+}
+
+/// The error of nesting past the limit, at `i`.
+fn too_deep(i: &Input) -> Err<PError> {
+    let max = i.extra.max_nesting;
+    reject(
+        offset(i),
+        format!("nesting deeper than {max} levels (the limit of --max-nesting, {max} here)"),
+    )
+}
+
+/// Fails when a chain of operators that groups to the left has made a
+/// syntax tree deeper than the nesting limit allows at this level
+/// (`depth` is the tree's depth, `i` where the next operator stands):
+/// the open rules and the tree together stay within the limit, so that
+/// no syntax tree is much deeper than the limit.
+fn check_chain<'a>(i: &Input<'a>, depth: usize) -> Result<(), Err<PError>> {
+    if depth + i.extra.depth.get() > i.extra.max_nesting {
+        return Err(too_deep(i));
+    }
+    Ok(())
 }
 
 /// Whitespace and comments: `// to end of line` and `/* ... */`.
@@ -1539,17 +1578,25 @@ fn binary_operands(i: Input, min: u8) -> PResult<Expr> {
         }
         _ => unary_expression(i)?,
     };
+    // The depth of `left`'s tree, measured at the first operator.
+    let mut depth = None;
     while let Some((op, after)) = infix(i)?.1 {
         if op.strength() < min {
             break;
         }
+        let left_depth = *depth.get_or_insert_with(|| left.depth());
         match op {
             Infix::Binary(op, strength) => {
                 let (rest, right) = cut(|i| binary(i, strength + 1))(after)?;
+                let d = 1 + left_depth.max(right.depth());
+                check_chain(&i, d)?;
+                depth = Some(d);
                 left = binary_expr(op, left, right);
                 i = rest;
             }
             Infix::IsNull(not) => {
+                check_chain(&i, left_depth + 1)?;
+                depth = Some(left_depth + 1);
                 let span = Span::new(left.span.start, offset(&after));
                 left = Expr {
                     kind: ExprKind::IsNull(Box::new(left), not),
@@ -1559,15 +1606,20 @@ fn binary_operands(i: Input, min: u8) -> PResult<Expr> {
             }
             Infix::Comparison(op) => {
                 let (mut rest, right) = cut(|i| binary(i, PREDICATE))(after)?;
+                let mut d = 1 + left_depth.max(right.depth());
+                check_chain(&i, d)?;
                 let mut chain = binary_expr(op, left, right.clone());
                 let mut last = right;
                 while let Some((Infix::Comparison(op), after)) = infix(rest)?.1 {
                     let (next_rest, next) = cut(|i| binary(i, PREDICATE))(after)?;
+                    d = 1 + d.max(1 + last.depth().max(next.depth()));
+                    check_chain(&rest, d)?;
                     let pair = binary_expr(op, last, next.clone());
                     chain = binary_expr(BinaryOp::And, chain, pair);
                     last = next;
                     rest = next_rest;
                 }
+                depth = Some(d);
                 left = chain;
                 i = rest;
             }
@@ -1648,10 +1700,17 @@ fn negative_number(i: Input, start: usize) -> Result<Option<(Input, Expr)>, Err<
 /// `PostfixExpression = Atom { PropertyLookup | ListOperator | NodeLabels }`
 fn postfix_expression(i: Input) -> PResult<Expr> {
     let (mut i, mut expr) = atom(i)?;
+    // The depth of `expr`'s tree, measured at the first operator.
+    let mut depth = None;
     loop {
         let (rest, _) = ws(i)?;
         let text = *rest.fragment();
         let start = expr.span.start;
+        if (text.starts_with('.') && !text.starts_with("..")) || text.starts_with(['[', ':']) {
+            let d = 1 + *depth.get_or_insert_with(|| expr.depth());
+            check_chain(&rest, d)?;
+            depth = Some(d);
+        }
         if text.starts_with('.') && !text.starts_with("..") {
             let (rest, key) = cut(symbolic_name)(advance(rest, 1))?;
             let span = Span::new(start, key.span.end);

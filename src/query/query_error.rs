@@ -20,6 +20,9 @@ pub enum RuntimeKind {
     SemanticError,
     /// Malformed input found only at run time.
     SyntaxError,
+    /// A limit on what one statement may hold was reached: more rows or
+    /// list elements than `--max-rows` allows.
+    ResourceLimit,
 }
 
 impl RuntimeKind {
@@ -32,6 +35,7 @@ impl RuntimeKind {
             RuntimeKind::ConstraintVerificationFailed => "ConstraintVerificationFailed",
             RuntimeKind::SemanticError => "SemanticError",
             RuntimeKind::SyntaxError => "SyntaxError",
+            RuntimeKind::ResourceLimit => "ResourceLimit",
         }
     }
 }
@@ -69,6 +73,10 @@ pub enum QueryError {
     /// [`crate::query::Options::cancel`]).
     #[error("the query was cancelled")]
     Cancelled,
+    /// Evaluation ran past its deadline (`--timeout`, through
+    /// [`crate::query::Options::deadline`]) and was stopped.
+    #[error("the query ran past --timeout {}s and was stopped", .0.as_secs_f64())]
+    TimedOut(std::time::Duration),
 }
 
 impl QueryError {
@@ -101,6 +109,21 @@ impl QueryError {
         QueryError::runtime(RuntimeKind::TypeError, code, message, Some(span))
     }
 
+    /// More than `max` rows (or list elements) would be held: `what`
+    /// says what grew, `span` where.
+    pub fn too_many_rows(
+        max: usize,
+        what: impl std::fmt::Display,
+        span: Option<Span>,
+    ) -> QueryError {
+        QueryError::runtime(
+            RuntimeKind::ResourceLimit,
+            "RowLimitExceeded",
+            format!("{what} would hold more than {max} rows, the limit of --max-rows (raise it, or narrow the query)"),
+            span,
+        )
+    }
+
     /// A runtime argument error at `span`.
     pub fn argument(code: &'static str, message: impl Into<String>, span: Span) -> QueryError {
         QueryError::runtime(RuntimeKind::ArgumentError, code, message, Some(span))
@@ -113,6 +136,7 @@ impl QueryError {
             QueryError::Syntax(_) | QueryError::Semantic { .. } => "SyntaxError",
             QueryError::Runtime { kind, .. } => kind.name(),
             QueryError::Cancelled => "Cancelled",
+            QueryError::TimedOut(_) => "TimedOut",
         }
     }
 
@@ -120,7 +144,9 @@ impl QueryError {
     pub fn phase(&self) -> &'static str {
         match self {
             QueryError::Syntax(_) | QueryError::Semantic { .. } => "compile time",
-            QueryError::Runtime { .. } | QueryError::Cancelled => "runtime",
+            QueryError::Runtime { .. } | QueryError::Cancelled | QueryError::TimedOut(_) => {
+                "runtime"
+            }
         }
     }
 
@@ -128,7 +154,7 @@ impl QueryError {
     pub fn code(&self) -> Option<&'static str> {
         match self {
             QueryError::Syntax(e) => e.code,
-            QueryError::Cancelled => None,
+            QueryError::Cancelled | QueryError::TimedOut(_) => None,
             QueryError::Semantic { code, .. } | QueryError::Runtime { code, .. } => Some(code),
         }
     }
@@ -139,7 +165,7 @@ impl QueryError {
             QueryError::Syntax(e) => Some(Span::new(e.offset, e.offset)),
             QueryError::Semantic { span, .. } => Some(*span),
             QueryError::Runtime { span, .. } => *span,
-            QueryError::Cancelled => None,
+            QueryError::Cancelled | QueryError::TimedOut(_) => None,
         }
     }
 
@@ -162,6 +188,7 @@ impl QueryError {
             } => caret(text, message, *span),
             QueryError::Runtime { message, .. } => format!("error: {message}"),
             QueryError::Cancelled => "cancelled".to_string(),
+            QueryError::TimedOut(_) => format!("error: {self}"),
         }
     }
 }
