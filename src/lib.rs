@@ -17,7 +17,9 @@
 //!   [`export::query_subgraph`], [`export::csv::files`];
 //! - import: [`import::import`], [`import::csv::import`],
 //!   [`import::ftm::import`], [`import::bods::import`];
-//! - write a graph file: [`graph::to_file_text`].
+//! - write a graph file: [`graph::to_file_text`];
+//! - generate a synthetic ownership graph for benchmarks:
+//!   [`generate::generate`].
 //!
 //! Who owns what, through chains, asked in Cypher:
 //!
@@ -75,6 +77,7 @@
 pub mod alloc;
 pub mod cli;
 pub mod export;
+pub mod generate;
 pub mod graph;
 pub mod import;
 pub mod output;

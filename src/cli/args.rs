@@ -253,6 +253,26 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<CacheAction>,
     },
+    /// Generate a synthetic ownership graph for benchmarks (the shape of
+    /// ../shared/bench/README.md): DIR/graph.json, DIR/targets.json (query
+    /// arguments) and DIR/meta.json (counts). The same --entities and
+    /// --seed give the same bytes.
+    Gen {
+        /// The number of entities (relations are about three times as
+        /// many): 20% Person, 72% Company, 8% Deposit.
+        #[arg(long, value_name = "N")]
+        entities: usize,
+        /// The seed of the random numbers.
+        #[arg(long, value_name = "S", default_value_t = 42)]
+        seed: u64,
+        /// The folder to write to (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also write the CSV files other engines load
+        /// (nodes_<Label>.csv, rels_<TYPE>_<From>_<To>.csv).
+        #[arg(long)]
+        csv: bool,
+    },
     /// Combine graph files into one, with the rules of loading several
     /// files (the same id must say the same thing; identical relations
     /// are kept once), and write it in the canonical layout.

@@ -5,6 +5,7 @@ pub mod args;
 mod cache;
 mod check;
 mod export;
+mod gen;
 mod import;
 mod ownership;
 mod query;
@@ -226,6 +227,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
             out,
         ),
         Command::Cache { action } => cache::run(args, *action, out),
+        Command::Gen {
+            entities,
+            seed,
+            out: dir,
+            csv,
+        } => gen::run(*entities, *seed, dir, *csv, out),
         Command::Merge { files, output } => import::run_merge(files, output.as_deref(), out),
     }
 }

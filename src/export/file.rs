@@ -32,6 +32,16 @@ fn parent_of(path: &Path) -> Result<PathBuf, ExportError> {
 
 /// Writes `bytes` to `path` atomically: all of it or nothing.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` atomically what `fill` writes (buffered): all of it or
+/// nothing. A failure of `fill` or of the disk leaves no temporary file
+/// behind and `path` as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
     let parent = parent_of(path)?;
     if path.is_dir() {
         return Err(io_error(path, "is a directory; give a file name"));
@@ -41,7 +51,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "export".into());
     let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
+    let (tmp, file) = loop {
         let tmp = parent.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
             Ok(f) => break (tmp, f),
@@ -51,9 +61,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
             Err(e) => return Err(io_error(path, e)),
         }
     };
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let result = fill(&mut writer)
+        .and_then(|()| writer.into_inner().map_err(|e| e.into_error()))
+        .and_then(|file| file.sync_all())
         .and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
