@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{load_graph, Args, CliError, BUILTIN_NAME};
-use crate::graph::load_paths;
+use super::{load_files, load_graph, Args, CliError, BUILTIN_NAME};
 
 pub fn run(args: &Args, files: &[PathBuf], out: &mut dyn Write) -> Result<(), CliError> {
     let (graph, what) = if files.is_empty() {
@@ -24,7 +23,7 @@ pub fn run(args: &Args, files: &[PathBuf], out: &mut dyn Write) -> Result<(), Cl
         (load_graph(args)?, what)
     } else {
         let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-        (load_paths(files)?, names.join(", "))
+        (load_files(files)?, names.join(", "))
     };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(

@@ -8,6 +8,7 @@ mod export;
 mod gen;
 mod import;
 mod ownership;
+mod progress;
 mod query;
 mod shell;
 mod show;
@@ -17,7 +18,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::graph::lookup::LookupError;
-use crate::graph::{load_paths, load_str, Graph, LoadError};
+use crate::graph::{load_paths_with, load_str, Graph, LoadError};
 
 pub use args::{Args, Command, Format, LimitArgs, ScriptArgs};
 
@@ -118,6 +119,15 @@ fn save_failed(e: crate::graph::save::SaveError) -> CliError {
     }
 }
 
+/// Loads graph files (no snapshot), with a progress line on a terminal
+/// when it takes long.
+fn load_files(paths: &[PathBuf]) -> Result<Graph, LoadError> {
+    let mut shown = progress::LoadProgress::new(paths);
+    let graph = load_paths_with(paths, &mut |p| shown.update(p));
+    shown.finish();
+    graph
+}
+
 /// Loads the graph the user asked for: graph files through their
 /// compiled snapshot in the cache folder (unless `--no-cache`), else the
 /// built-in graph.
@@ -128,10 +138,13 @@ pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
     }
     let dir = match crate::graph::cache::cache_dir() {
         Some(dir) if !args.no_cache => dir,
-        _ => return Ok(load_paths(&paths)?),
+        _ => return Ok(load_files(&paths)?),
     };
+    let mut shown = progress::LoadProgress::new(&paths);
     let started = std::time::Instant::now();
-    let (graph, outcome) = crate::graph::cache::load(&paths, &dir)?;
+    let loaded = crate::graph::cache::load_with(&paths, &dir, &mut |p| shown.update(p));
+    shown.finish();
+    let (graph, outcome) = loaded?;
     if args.verbose {
         use crate::graph::cache::Outcome;
         let ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -12,7 +12,7 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::load::{build, load_paths, parse_file, text_from_bytes, LoadError};
+use super::load::{build_with, load_paths_with, parse_all, text_from_bytes, LoadError, Progress};
 use super::model::Graph;
 use super::save::write_atomically;
 use super::snapshot::{self, checksum, mtime_ns, Header, SnapshotError, SourceStamp};
@@ -162,7 +162,7 @@ pub fn canonical_paths<P: AsRef<Path>>(paths: &[P]) -> io::Result<Vec<PathBuf>> 
     paths.iter().map(|p| fs::canonicalize(p.as_ref())).collect()
 }
 
-/// Loads graph files as [`load_paths`] does, through a snapshot in the
+/// Loads graph files as [`load_paths`](crate::graph::load_paths) does, through a snapshot in the
 /// cache folder `dir`: a valid snapshot is used; otherwise the files are
 /// loaded and a new snapshot written for the next time.
 ///
@@ -179,9 +179,19 @@ pub fn canonical_paths<P: AsRef<Path>>(paths: &[P]) -> io::Result<Vec<PathBuf>> 
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load<P: AsRef<Path>>(paths: &[P], dir: &Path) -> Result<(Graph, Outcome), LoadError> {
+    load_with(paths, dir, &mut |_| {})
+}
+
+/// [`load`], reporting how far parsing and building have come to
+/// `progress` when the files are parsed (see [`Progress`]).
+pub fn load_with<P: AsRef<Path>>(
+    paths: &[P],
+    dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Graph, Outcome), LoadError> {
     let Ok(canonical) = canonical_paths(paths) else {
         // A file that cannot be found: the plain load says so properly.
-        let graph = load_paths(paths)?;
+        let graph = load_paths_with(paths, progress)?;
         return Ok((
             graph,
             Outcome::NotWritten("a file has no canonical path".into()),
@@ -215,11 +225,8 @@ pub fn load<P: AsRef<Path>>(paths: &[P], dir: &Path) -> Result<(Graph, Outcome),
         });
         texts.push((name.clone(), text_from_bytes(name, bytes)?));
     }
-    let files = texts
-        .iter()
-        .map(|(name, text)| parse_file(name, text))
-        .collect::<Result<Vec<_>, _>>()?;
-    let graph = build(files)?;
+    let files = parse_all(&texts, progress)?;
+    let graph = build_with(files, progress)?;
     let outcome = match write_snapshot(&graph, &stamps, &snap) {
         Ok(()) => Outcome::Written,
         Err(why) => Outcome::NotWritten(why),

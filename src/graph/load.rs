@@ -22,6 +22,42 @@ use super::FastMap;
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: i64 = 1;
 
+/// How far a load has come, for a progress display. Reported every few
+/// thousand records, so that following it costs nothing measurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Parsing the files' JSON: bytes behind us, of all the files' bytes.
+    Parsing {
+        /// Bytes parsed.
+        done: u64,
+        /// Bytes in all.
+        total: u64,
+    },
+    /// Building the graph: records (entities, then relations) added, of
+    /// all of them.
+    Building {
+        /// Records added.
+        done: u64,
+        /// Records in all.
+        total: u64,
+    },
+}
+
+impl Progress {
+    /// The fraction done, from 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        let (Progress::Parsing { done, total } | Progress::Building { done, total }) = *self;
+        if total == 0 {
+            1.0
+        } else {
+            (done as f64 / total as f64).min(1.0)
+        }
+    }
+}
+
+/// How many records pass between two progress reports.
+const PROGRESS_EVERY: usize = 4096;
+
 /// Which record a problem concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
@@ -388,15 +424,33 @@ fn unknown_key(key: &str, known: &[&str]) -> String {
 /// Parses one file's text. Only a JSON syntax error is an `Err`; every
 /// other problem is recorded in the returned file's `problems`.
 pub fn parse_file<'a>(file: &str, text: &'a str) -> Result<GraphFile<'a>, LoadError> {
+    parse_file_with(file, text, &mut |_| {})
+}
+
+/// [`parse_file`], calling `progress` with the number of bytes of `text`
+/// parsed so far every few thousand records, and with `text.len()` at the
+/// end.
+pub fn parse_file_with<'a>(
+    file: &str,
+    text: &'a str,
+    progress: &mut dyn FnMut(usize),
+) -> Result<GraphFile<'a>, LoadError> {
     let mut out = GraphFile {
         file: file.to_string(),
         text,
         ..GraphFile::default()
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = FileSeed { out: &mut out }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+    let result = FileSeed {
+        out: &mut out,
+        text,
+        progress: &mut *progress,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if result.is_ok() {
+        progress(text.len());
+    }
     match result {
         Ok(()) => Ok(out),
         Err(e) => {
@@ -437,6 +491,9 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 
 struct FileSeed<'a, 'de> {
     out: &'a mut GraphFile<'de>,
+    /// The whole text, to tell how far into it a record is.
+    text: &'de str,
+    progress: &'a mut dyn FnMut(usize),
 }
 
 impl<'de> DeserializeSeed<'de> for FileSeed<'_, 'de> {
@@ -496,6 +553,8 @@ impl<'de> Visitor<'de> for FileSeed<'_, 'de> {
                     map.next_value_seed(RecordsSeed {
                         out: &mut *out,
                         kind: key.to_string(),
+                        text: self.text,
+                        progress: &mut *self.progress,
                     })?;
                 }
                 other => {
@@ -519,6 +578,22 @@ impl<'de> Visitor<'de> for FileSeed<'_, 'de> {
 struct RecordsSeed<'a, 'de> {
     out: &'a mut GraphFile<'de>,
     kind: String,
+    text: &'de str,
+    progress: &'a mut dyn FnMut(usize),
+}
+
+/// How far into `text` the record `json` ends, roughly: where its last key
+/// borrowed from the text lies (keys have no escapes in practice).
+fn offset_in(text: &str, json: &Json) -> Option<usize> {
+    let Json::Object(fields) = json else {
+        return None;
+    };
+    fields.iter().rev().find_map(|(k, _)| match k {
+        Cow::Borrowed(k) => (k.as_ptr() as usize)
+            .checked_sub(text.as_ptr() as usize)
+            .filter(|&o| o <= text.len()),
+        Cow::Owned(_) => None,
+    })
 }
 
 impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, 'de> {
@@ -538,6 +613,11 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
         while let Some(json) = seq.next_element::<Json>()? {
+            if index % PROGRESS_EVERY == PROGRESS_EVERY - 1 {
+                if let Some(offset) = offset_in(self.text, &json) {
+                    (self.progress)(offset);
+                }
+            }
             match self.kind.as_str() {
                 "sources" => read_source(self.out, index, json),
                 "entities" => read_entity(self.out, index, json),
@@ -1019,15 +1099,42 @@ fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Graph, LoadError> {
+    load_paths_with(paths, &mut |_| {})
+}
+
+/// [`load_paths`], reporting how far it has come to `progress` (see
+/// [`Progress`]).
+pub fn load_paths_with<P: AsRef<Path>>(
+    paths: &[P],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Graph, LoadError> {
     let texts = paths
         .iter()
         .map(|p| read_text(p.as_ref()).map(|t| (p.as_ref().display().to_string(), t)))
         .collect::<Result<Vec<_>, _>>()?;
-    let files = texts
-        .iter()
-        .map(|(name, text)| parse_file(name, text))
-        .collect::<Result<Vec<_>, _>>()?;
-    build(files)
+    let files = parse_all(&texts, progress)?;
+    build_with(files, progress)
+}
+
+/// Parses several files' texts (name, text), reporting the bytes parsed
+/// in all of them to `progress`.
+pub fn parse_all<'a>(
+    texts: &'a [(String, String)],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<GraphFile<'a>>, LoadError> {
+    let total: u64 = texts.iter().map(|(_, t)| t.len() as u64).sum();
+    let mut before = 0u64;
+    let mut files = Vec::with_capacity(texts.len());
+    for (name, text) in texts {
+        files.push(parse_file_with(name, text, &mut |done| {
+            progress(Progress::Parsing {
+                done: before + done as u64,
+                total,
+            })
+        })?);
+        before += text.len() as u64;
+    }
+    Ok(files)
 }
 
 /// Loads one graph from text; `file` names it in messages.
@@ -1061,9 +1168,29 @@ pub fn load_str(file: &str, text: &str) -> Result<Graph, LoadError> {
 /// records are identical; a relation written identically in two files is
 /// kept once.
 pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
+    build_with(files, &mut |_| {})
+}
+
+/// [`build`], reporting the records added to `progress` every few
+/// thousand records (see [`Progress::Building`]).
+pub fn build_with(
+    files: Vec<GraphFile>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Graph, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     let entity_total: usize = files.iter().map(|f| f.entities.len()).sum();
     let relation_total: usize = files.iter().map(|f| f.relations.len()).sum();
+    let total = (entity_total + relation_total) as u64;
+    let mut added = 0usize;
+    let mut step = |progress: &mut dyn FnMut(Progress)| {
+        added += 1;
+        if added.is_multiple_of(PROGRESS_EVERY) {
+            progress(Progress::Building {
+                done: added as u64,
+                total,
+            });
+        }
+    };
     let several = files.len() > 1;
     let mut graph = Graph::with_capacity(entity_total, relation_total);
     graph.name = files.iter().find_map(|f| f.name.clone());
@@ -1112,6 +1239,7 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
         }
 
         for e in f.entities {
+            step(progress);
             let index = e.index;
             let entity = Entity {
                 id: Some(Box::from(&*e.id)),
@@ -1182,6 +1310,7 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
         .into_iter()
         .flat_map(|(fi, rs)| rs.into_iter().map(move |r| (fi, r)))
     {
+        step(progress);
         if several {
             let key = RawRelationKey::of(&r);
             match seen_relations.get(&key) {
@@ -1261,6 +1390,7 @@ pub fn build(files: Vec<GraphFile>) -> Result<Graph, LoadError> {
             });
         }
     }
+    progress(Progress::Building { done: total, total });
 
     if problems.is_empty() {
         Ok(graph)
@@ -1307,5 +1437,101 @@ impl RawRelationKey {
                 &r.provenance
             )
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of `n` entities and `n` relations, one a line.
+    fn file(n: usize) -> String {
+        let mut text = String::from("{\"kg\": 1, \"entities\": [\n");
+        for i in 0..n {
+            let sep = if i + 1 < n { ",\n" } else { "\n" };
+            text.push_str(&format!(
+                "{{\"id\": \"e{i}\", \"labels\": [\"Company\"], \"name\": \"E {i}\"}}{sep}"
+            ));
+        }
+        text.push_str("], \"relations\": [\n");
+        for i in 0..n {
+            let sep = if i + 1 < n { ",\n" } else { "\n" };
+            text.push_str(&format!(
+                "{{\"from\": \"e{i}\", \"type\": \"OWNS\", \"to\": \"e{}\"}}{sep}",
+                (i + 1) % n
+            ));
+        }
+        text.push_str("]}\n");
+        text
+    }
+
+    #[test]
+    fn parsing_reports_growing_offsets_up_to_the_length() {
+        let text = file(10_000);
+        let mut seen = Vec::new();
+        let parsed = parse_file_with("f.json", &text, &mut |o| seen.push(o));
+        assert!(parsed.is_ok());
+        // Every 4096 records of each section, then the end.
+        assert_eq!(seen.len(), 2 + 2 + 1, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&text.len()));
+        // The 4096th entity ends about 4096 lines into the file.
+        let line_of = |o: usize| text[..o].matches('\n').count();
+        assert_eq!(line_of(seen[0]), 4096);
+        // A file that does not parse reports no end.
+        seen.clear();
+        assert!(parse_file_with("f.json", &text[..text.len() / 2], &mut |o| seen.push(o)).is_err());
+        assert!(!seen.contains(&(text.len() / 2)));
+    }
+
+    #[test]
+    fn loading_reports_parsing_then_building_with_fractions_up_to_one() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let a = dir.path().join("a.json");
+        std::fs::write(&a, file(5000)).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut seen = Vec::new();
+        let graph = load_paths_with(&[&a], &mut |p| seen.push(p));
+        assert!(graph.is_ok());
+        let bytes = file(5000).len() as u64;
+        let parsing: Vec<f64> = seen
+            .iter()
+            .filter(|p| matches!(p, Progress::Parsing { .. }))
+            .map(Progress::fraction)
+            .collect();
+        let building: Vec<f64> = seen
+            .iter()
+            .filter(|p| matches!(p, Progress::Building { .. }))
+            .map(Progress::fraction)
+            .collect();
+        assert!(parsing.windows(2).all(|w| w[0] < w[1]), "{parsing:?}");
+        assert!(building.windows(2).all(|w| w[0] < w[1]), "{building:?}");
+        assert_eq!(parsing.last(), Some(&1.0));
+        assert_eq!(
+            seen.iter()
+                .position(|p| matches!(p, Progress::Building { .. })),
+            Some(parsing.len()),
+            "parsing comes first"
+        );
+        assert!(seen
+            .iter()
+            .all(|p| !matches!(p, Progress::Parsing { total, .. } if *total != bytes)));
+        // 10,000 records: 4096, 8192, then all of them.
+        assert_eq!(
+            seen[parsing.len()..],
+            [
+                Progress::Building {
+                    done: 4096,
+                    total: 10_000
+                },
+                Progress::Building {
+                    done: 8192,
+                    total: 10_000
+                },
+                Progress::Building {
+                    done: 10_000,
+                    total: 10_000
+                },
+            ]
+        );
     }
 }
