@@ -25,6 +25,11 @@ pub fn line(what: &str, p: Progress) -> String {
         Progress::Building { done, total } => {
             format!("loading {what}: building the graph {percent}% ({done} of {total} records)")
         }
+        Progress::Snapshot { done, total } => format!(
+            "loading {what}: reading the compiled snapshot {percent}% ({} of {})",
+            megabytes(done),
+            megabytes(total)
+        ),
     }
 }
 
@@ -120,6 +125,16 @@ mod tests {
                 }
             ),
             "loading g.json: building the graph 100% (3000000 of 3000000 records)"
+        );
+        assert_eq!(
+            line(
+                "g.json",
+                Progress::Snapshot {
+                    done: 77_600_000,
+                    total: 155_200_000
+                }
+            ),
+            "loading g.json: reading the compiled snapshot 50% (78 MB of 155 MB)"
         );
         // Never over 100%, and an empty load is done.
         assert_eq!(Progress::Parsing { done: 5, total: 4 }.fraction(), 1.0);

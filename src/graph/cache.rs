@@ -142,12 +142,17 @@ fn compare_checksums(header: &Header) -> Result<(), Refusal> {
 /// The graph in `bytes` if they are a valid snapshot of the files
 /// `canonical`. The source files are hashed on a second thread while the
 /// body is checked and decoded.
-fn try_snapshot(bytes: &[u8], canonical: &[PathBuf]) -> Result<Graph, Refusal> {
+fn try_snapshot(
+    bytes: &[u8],
+    canonical: &[PathBuf],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Graph, Refusal> {
     let header = snapshot::read_header(bytes).map_err(Refusal::Damaged)?;
     compare_stats(&header, canonical)?;
     let (sums, graph) = std::thread::scope(|s| {
         let sums = s.spawn(|| compare_checksums(&header));
-        let graph = snapshot::body(bytes, &header).and_then(snapshot::decode_body);
+        let graph = snapshot::body(bytes, &header)
+            .and_then(|body| snapshot::decode_body_with(body, &mut *progress));
         (sums.join(), graph)
     });
     match sums {
@@ -199,7 +204,7 @@ pub fn load_with<P: AsRef<Path>>(
     };
     let snap = snapshot_path(dir, &canonical);
     if let Ok(bytes) = fs::read(&snap) {
-        if let Ok(graph) = try_snapshot(&bytes, &canonical) {
+        if let Ok(graph) = try_snapshot(&bytes, &canonical, progress) {
             return Ok((graph, Outcome::Used));
         }
     }
@@ -269,7 +274,7 @@ pub fn status<P: AsRef<Path>>(paths: &[P], dir: &Path) -> io::Result<Status> {
         }
         Err(e) => return Err(e),
     };
-    let state = match try_snapshot(&bytes, &canonical) {
+    let state = match try_snapshot(&bytes, &canonical, &mut |_| {}) {
         Ok(_) => State::Valid,
         Err(Refusal::Stale(why)) => State::Stale(why),
         Err(Refusal::Damaged(e)) => State::Damaged(e.to_string()),

@@ -41,12 +41,22 @@ pub enum Progress {
         /// Records in all.
         total: u64,
     },
+    /// Reading a compiled snapshot (then building the graph's indexes,
+    /// which is not counted): bytes read, of the snapshot's body.
+    Snapshot {
+        /// Bytes read.
+        done: u64,
+        /// Bytes in all.
+        total: u64,
+    },
 }
 
 impl Progress {
     /// The fraction done, from 0 to 1.
     pub fn fraction(&self) -> f64 {
-        let (Progress::Parsing { done, total } | Progress::Building { done, total }) = *self;
+        let (Progress::Parsing { done, total }
+        | Progress::Building { done, total }
+        | Progress::Snapshot { done, total }) = *self;
         if total == 0 {
             1.0
         } else {

@@ -560,6 +560,26 @@ pub fn body<'a>(bytes: &'a [u8], header: &Header) -> Result<&'a [u8], SnapshotEr
 
 /// Builds the graph from a snapshot body (see [`body`]).
 pub fn decode_body(body: &[u8]) -> Result<Graph, SnapshotError> {
+    decode_body_with(body, &mut |_| {})
+}
+
+/// How many records pass between two progress reports.
+const PROGRESS_EVERY: usize = 4096;
+
+/// [`decode_body`], reporting the bytes of `body` read so far to
+/// `progress` every few thousand records (see
+/// [`Progress::Snapshot`](super::load::Progress::Snapshot)).
+pub fn decode_body_with(
+    body: &[u8],
+    progress: &mut dyn FnMut(super::load::Progress),
+) -> Result<Graph, SnapshotError> {
+    let total = body.len() as u64;
+    let mut report = |pos: usize| {
+        progress(super::load::Progress::Snapshot {
+            done: pos as u64,
+            total,
+        })
+    };
     let mut r = Reader {
         bytes: body,
         pos: 0,
@@ -602,7 +622,10 @@ pub fn decode_body(body: &[u8]) -> Result<Graph, SnapshotError> {
 
     let n = r.count(1 + 4 + 4 + 4)?;
     let mut entities = Vec::with_capacity(n);
-    for _ in 0..n {
+    for i in 0..n {
+        if i % PROGRESS_EVERY == 0 {
+            report(r.pos);
+        }
         let flags = r.u8()?;
         if flags > 3 {
             return Err(corrupt(format!("unknown entity flags {flags}")));
@@ -639,7 +662,10 @@ pub fn decode_body(body: &[u8]) -> Result<Graph, SnapshotError> {
 
     let n = r.count(4 + 4 + 4 + 4 + 1 + 1 + 1)?;
     let mut relations = Vec::with_capacity(n);
-    for _ in 0..n {
+    for i in 0..n {
+        if i % PROGRESS_EVERY == 0 {
+            report(r.pos);
+        }
         let from = r.u32()?;
         let to = r.u32()?;
         let ty = r.sym(&syms)?;
@@ -682,6 +708,7 @@ pub fn decode_body(body: &[u8]) -> Result<Graph, SnapshotError> {
     if r.remaining() != 0 {
         return Err(corrupt("bytes after the last relation"));
     }
+    report(r.pos);
     Graph::from_parts(name, sources, interner, entities, relations, changes)
         .map_err(|e| corrupt(e.to_string()))
 }
@@ -904,5 +931,46 @@ mod tests {
             *v = 99;
         }
         assert!(matches!(decode(&bytes), Err(SnapshotError::Version(99))));
+    }
+
+    #[test]
+    fn decoding_reports_growing_positions_up_to_the_body_length() {
+        // 10,000 entities and relations: reports every 4096 of each, then
+        // the end.
+        let mut text = String::from("{\"kg\": 1, \"entities\": [");
+        for i in 0..10_000 {
+            text.push_str(&format!(
+                "{}{{\"id\": \"e{i}\", \"labels\": [\"Company\"]}}",
+                if i > 0 { ", " } else { "" }
+            ));
+        }
+        text.push_str("], \"relations\": [");
+        for i in 0..10_000 {
+            text.push_str(&format!(
+                "{}{{\"from\": \"e{i}\", \"type\": \"OWNS\", \"to\": \"e0\"}}",
+                if i > 0 { ", " } else { "" }
+            ));
+        }
+        text.push_str("]}");
+        let g = load_str("g.json", &text).unwrap_or_else(|e| unreachable!("{e}"));
+        let bytes = encode(&g, &[stamp()]).unwrap_or_else(|e| unreachable!("{e}"));
+        let header = read_header(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
+        let b = body(&bytes, &header).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut seen = Vec::new();
+        let decoded = decode_body_with(b, &mut |p| seen.push(p));
+        assert_eq!(decoded.map(|g| g.relation_count()).ok(), Some(10_000));
+        let done: Vec<u64> = seen
+            .iter()
+            .map(|p| match p {
+                crate::graph::Progress::Snapshot { done, total } => {
+                    assert_eq!(*total, b.len() as u64);
+                    *done
+                }
+                other => unreachable!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(done.len(), 3 + 3 + 1, "{done:?}");
+        assert!(done.windows(2).all(|w| w[0] < w[1]), "{done:?}");
+        assert_eq!(done.last(), Some(&(b.len() as u64)));
     }
 }
