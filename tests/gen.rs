@@ -54,6 +54,14 @@ fn the_graph_has_the_benchmark_shape_and_passes_check() {
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert!(r.stdout.starts_with("ok: "), "{}", r.stdout);
 
+    // The canonical layout: written back byte for byte.
+    let r = kg(tmp.path(), &["merge", file]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout == std::fs::read_to_string(file).unwrap(),
+        "kg merge changes the generated file"
+    );
+
     let r = kg(tmp.path(), &["-g", file, "stats", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let stats: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
