@@ -147,7 +147,7 @@ pub enum Command {
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: Option<PathBuf>,
         /// A parameter, used as `$NAME` in the query; VALUE is read as JSON
-        /// when it parses as JSON (5, true, [1,2], {"a":1}, "text"), else
+        /// when it parses as JSON (`5`, `true`, `[1,2]`, `{"a":1}`, `"text"`), else
         /// taken as a string.
         #[arg(short = 'p', long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
         params: Vec<(String, serde_json::Value)>,
@@ -269,7 +269,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Also write the CSV files other engines load
-        /// (nodes_<Label>.csv, rels_<TYPE>_<From>_<To>.csv).
+        /// (`nodes_<Label>.csv`, `rels_<TYPE>_<From>_<To>.csv`).
         #[arg(long)]
         csv: bool,
     },

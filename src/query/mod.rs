@@ -2,7 +2,7 @@
 //!
 //! [`parse_script`] turns text into statements; [`execute`] checks a
 //! statement ([`semantic`]), plans its patterns ([`plan`]) and evaluates
-//! its clauses ([`eval`], [`expr`], [`functions`], [`mutate`]).
+//! its clauses (`eval`, `expr`, [`functions`], `mutate`).
 
 pub mod ast;
 pub mod error;

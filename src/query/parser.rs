@@ -479,7 +479,7 @@ const RESERVED: &[&str] = &[
     "XOR",
 ];
 
-/// Whether `name` is a reserved word (see [`RESERVED`]).
+/// Whether `name` is a reserved word (the list `RESERVED`).
 pub fn is_reserved(name: &str) -> bool {
     RESERVED.iter().any(|w| w.eq_ignore_ascii_case(name))
 }
