@@ -527,6 +527,7 @@ mod generated {
             expr,
             alias: Some(alias),
             span: Span::default(),
+            written: Written::default(),
         })
     }
 

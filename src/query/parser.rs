@@ -797,7 +797,6 @@ fn return_clause(i: Input) -> PResult<Clause> {
 /// `ProjectionBody = [DISTINCT] ProjectionItems [Order] [Skip] [Limit]`;
 /// in `WITH`, items other than variables need an alias.
 fn projection_body(i: Input, in_with: bool) -> PResult<Projection> {
-    let source = i;
     let (i, distinct) = opt(kw("DISTINCT"))(i)?;
     let (i, star) = opt(sym("*"))(i)?;
     let (mut i, mut items) = match star {
@@ -823,7 +822,7 @@ fn projection_body(i: Input, in_with: bool) -> PResult<Projection> {
                         "an expression in WITH needs an alias (AS name)",
                     );
                 }
-                source_text(&source, item.span).to_string()
+                item.written.0.clone()
             }
         };
         if names.contains(&name) {
@@ -857,10 +856,20 @@ fn source_text<'a>(i: &Input<'a>, span: Span) -> &'a str {
 
 /// `ProjectionItem = Expression [AS Variable]`
 fn projection_item(i: Input) -> PResult<ProjectionItem> {
+    let source = i;
     let (i, expr) = expression(i)?;
     let span = expr.span;
+    let written = Written(source_text(&source, span).to_string());
     let (i, alias) = opt(preceded(kw("AS"), cut(variable)))(i)?;
-    Ok((i, ProjectionItem { expr, alias, span }))
+    Ok((
+        i,
+        ProjectionItem {
+            expr,
+            alias,
+            span,
+            written,
+        },
+    ))
 }
 
 /// `Order = ORDER BY SortItem { ',' SortItem }`

@@ -136,7 +136,30 @@ impl Display for Projection {
                 f.write_str(", ")?;
             }
         }
-        write!(f, "{}", Sep(&self.items, ", "))?;
+        // Without an alias, a column is named by its expression as written.
+        // Texts that differ can print alike (`0x1F` and `31`, `1+2` and
+        // `1 + 2`, `n` and `` `n` ``); when printed names would repeat,
+        // the items without an alias are printed as written, which gives
+        // them the names the parser found unique.
+        let names: Vec<String> = self
+            .items
+            .iter()
+            .map(|item| match &item.alias {
+                Some(alias) => alias.name.clone(),
+                None => item.expr.to_string(),
+            })
+            .collect();
+        let repeated = (1..names.len()).any(|k| names[..k].contains(&names[k]));
+        for (k, item) in self.items.iter().enumerate() {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            if repeated && item.alias.is_none() && !item.written.0.is_empty() {
+                f.write_str(&item.written.0)?;
+            } else {
+                write!(f, "{item}")?;
+            }
+        }
         if !self.order_by.is_empty() {
             write!(f, " ORDER BY {}", Sep(&self.order_by, ", "))?;
         }
