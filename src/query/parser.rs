@@ -111,6 +111,7 @@
 //! `DELETE` takes no label expression.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use nom::combinator::{cut, opt};
 use nom::error::{ErrorKind, ParseError};
@@ -191,6 +192,9 @@ struct State {
     depth: Cell<usize>,
     /// The furthest place a token was expected, and what was.
     furthest: RefCell<Furthest>,
+    /// What [`parenthesized_or_pattern`] gave at each offset (the end
+    /// offset and the expression, or the error).
+    parenthesized: RefCell<HashMap<usize, Result<(usize, Expr), Err<PError>>>>,
 }
 
 /// The furthest offset where a token failed to match, with the tokens tried.
@@ -201,7 +205,7 @@ struct Furthest {
 }
 
 /// A rule's failure: where, what was expected, or a message of its own.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PError {
     offset: usize,
     expected: Vec<String>,
@@ -1796,7 +1800,31 @@ fn count_star(i: Input) -> PResult<()> {
 }
 
 /// `PatternExpression | '(' Expression ')'`
+///
+/// Text in parentheses is read as a pattern first and, when that fails or
+/// finds a lone node, again as an expression; nested, each level would
+/// double the work (`({a: ({a: ({a: ...})})})` took seconds at 30
+/// levels). So the result at each offset is kept and read once.
 fn parenthesized_or_pattern(i: Input) -> PResult<Expr> {
+    let start = offset(&i);
+    let known = i.extra.parenthesized.borrow().get(&start).cloned();
+    if let Some(known) = known {
+        return match known {
+            Ok((end, expr)) => Ok((advance(i, end - start), expr)),
+            Err(e) => Err(e),
+        };
+    }
+    let result = pattern_or_parenthesized(i);
+    let keep = match &result {
+        Ok((rest, expr)) => Ok((offset(rest), expr.clone())),
+        Err(e) => Err(e.clone()),
+    };
+    i.extra.parenthesized.borrow_mut().insert(start, keep);
+    result
+}
+
+/// [`parenthesized_or_pattern`], read afresh.
+fn pattern_or_parenthesized(i: Input) -> PResult<Expr> {
     let _nesting = nest(&i)?;
     let (i, _) = ws(i)?;
     let start = offset(&i);
