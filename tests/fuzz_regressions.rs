@@ -12,6 +12,7 @@ mod common;
 use common::{kg_in, root, Run};
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use kg::query::parse_script;
 
@@ -83,5 +84,86 @@ fn columns_written_differently_keep_their_names() {
     assert_eq!(
         parse_script("RETURN 0x1F, 1+2").unwrap().to_string(),
         "RETURN 31, 1 + 2;\n"
+    );
+}
+
+/// Text in parentheses that may be a pattern or an expression is read
+/// once, however deeply it nests (each level used to double the time).
+#[test]
+fn nested_parentheses_parse_in_linear_time() {
+    for path in inputs("parse_query") {
+        let what = path.display().to_string();
+        let started = Instant::now();
+        let r = kg(&["query", "-f", path.to_str().unwrap()]);
+        let took = started.elapsed();
+        ended_cleanly(&r, &what);
+        assert!(
+            took < Duration::from_secs(20),
+            "{what}: took {took:?} (before the fix: hours)"
+        );
+    }
+    let deep =
+        std::fs::read_to_string(root().join("tests/fuzz/parse_query/forty-maps-deep.cypher"))
+            .unwrap();
+    let script = parse_script(&deep).unwrap();
+    assert_eq!(parse_script(&script.to_string()).unwrap(), script);
+    let r = kg(&[
+        "query",
+        "--format",
+        "csv",
+        "-f",
+        "tests/fuzz/parse_query/forty-maps-deep.cypher",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("m\r\n"), "{}", r.stdout);
+    let r = kg(&[
+        "query",
+        "-f",
+        "tests/fuzz/parse_query/forty-maps-deep-broken.cypher",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("line 1, column 211"), "{}", r.stderr);
+}
+
+/// What `kg import` writes, `kg merge` reads and writes unchanged: every
+/// number read back is the number written (serde_json rounded numbers of
+/// more than 19 digits, or with large exponents, to a neighbouring float).
+#[test]
+fn imported_graphs_read_back_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in inputs("import_bods") {
+        let what = path.display().to_string();
+        let r = kg(&["import", "--from", "bods", path.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+        let file = dir.path().join("imported.json");
+        std::fs::write(&file, &r.stdout).unwrap();
+        let again = kg(&["merge", file.to_str().unwrap()]);
+        assert_eq!(again.code, 0, "{what}: {}", again.stderr);
+        assert_eq!(again.stdout, r.stdout, "{what}: changed on reading back");
+    }
+}
+
+/// Graph files: a float keeps its value through loading and saving.
+#[test]
+fn loaded_floats_keep_their_value() {
+    for path in inputs("load_graph") {
+        let what = path.display().to_string();
+        let r = kg(&["merge", path.to_str().unwrap()]);
+        ended_cleanly(&r, &what);
+        if r.code == 0 {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("saved.json");
+            std::fs::write(&file, &r.stdout).unwrap();
+            let again = kg(&["merge", file.to_str().unwrap()]);
+            assert_eq!(again.stdout, r.stdout, "{what}: changed on reading back");
+        }
+    }
+    let r = kg(&["merge", "tests/fuzz/load_graph/floats-near-1e81.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(r#""x": 1.0000000000000001e+81, "y": 1e+81, "z": 1e+81"#),
+        "{}",
+        r.stdout
     );
 }
