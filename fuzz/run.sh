@@ -57,6 +57,7 @@ for t in "${targets[@]}"; do
     # (the target's watchdog cancels any that still take over a second).
     [ "$t" = eval_query ] && extra+=(-max_len=256)
     log="$out/logs/$t.log"
+    started=$SECONDS
     set +e
     "$bin/$t" "$out/corpus/$t" "corpus/$t" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
@@ -64,11 +65,13 @@ for t in "${targets[@]}"; do
         >"$log" 2>&1
     code=$?
     set -e
+    ran=$((SECONDS - started))
     stats=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
-    execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' || true)
+    stat() { grep -oE "stat::$1: +[0-9]+" "$log" | grep -oE '[0-9]+$' || true; }
+    execs=$(stat number_of_executed_units)
     cov=$(grep -oE 'cov: [0-9]+' <<<"$stats" | grep -oE '[0-9]+' || true)
     ft=$(grep -oE 'ft: [0-9]+' <<<"$stats" | grep -oE '[0-9]+' || true)
-    time=$(grep -oE 'stat::slowest_unit_time_sec: [0-9]+' "$log" | grep -oE '[0-9]+$' || true)
+    slowest=$(stat slowest_unit_time_sec)
     found=$(grep -oE 'Test unit written to [^ ]+' "$log" | sed 's/Test unit written to //' || true)
     if [ $code -eq 0 ] && [ -z "$found" ]; then
         result="crashes: 0"
@@ -76,6 +79,6 @@ for t in "${targets[@]}"; do
         result="FAILED (exit $code): ${found:-see $log}"
         status=1
     fi
-    echo "$t: ${seconds}s, executions: ${execs:-?}, cov: ${cov:-?}, ft: ${ft:-?}, slowest unit: ${time:-?}s, $result"
+    echo "$t: ran ${ran}s, executions: ${execs:-?}, cov: ${cov:-?}, ft: ${ft:-?}, slowest input: ${slowest:-?}s, $result"
 done
 exit $status

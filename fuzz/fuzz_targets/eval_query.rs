@@ -2,8 +2,8 @@
 //! time, so that mutating statements run too), with variable-length
 //! patterns bounded by `max_hops` and a watchdog that sets the cancel
 //! flag once an input has run for WATCHDOG_MS. Results are rendered as
-//! the CLI renders them; a graph a statement changed must still save and
-//! load again.
+//! the CLI renders them; a graph a statement changed is written and
+//! loaded again (which may refuse it, as saving does, but never panics).
 #![no_main]
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -89,6 +89,6 @@ fuzz_target!(|data: &[u8]| {
     }
     STARTED.store(0, Ordering::SeqCst);
     if changed {
-        kg_fuzz::check_saves_and_reloads(&graph);
+        kg_fuzz::check_save_is_checked(&graph);
     }
 });
