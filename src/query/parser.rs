@@ -192,10 +192,13 @@ struct State {
     depth: Cell<usize>,
     /// The furthest place a token was expected, and what was.
     furthest: RefCell<Furthest>,
-    /// What [`parenthesized_or_pattern`] gave at each offset (the end
-    /// offset and the expression, or the error).
-    parenthesized: RefCell<HashMap<usize, Result<(usize, Expr), Err<PError>>>>,
+    /// What [`parenthesized_or_pattern`] gave at each offset.
+    parenthesized: RefCell<HashMap<usize, Parenthesized>>,
 }
+
+/// What [`parenthesized_or_pattern`] gave: the end offset and the
+/// expression, or the error.
+type Parenthesized = Result<(usize, Expr), Err<PError>>;
 
 /// The furthest offset where a token failed to match, with the tokens tried.
 #[derive(Default)]
