@@ -30,13 +30,13 @@ fn round_trip(text: &str) -> Script {
 }
 
 /// `shape!(name, "expression", "fully parenthesised print")`: the tree of
-/// an expression, shown by the printer (which parenthesises every operand
-/// that is not an atom).
+/// an expression, shown by the printer's `{:#}` form (which parenthesises
+/// every operand that is not an atom).
 macro_rules! shape {
     ($name:ident, $text:expr, $printed:expr) => {
         #[test]
         fn $name() {
-            assert_eq!(expr($text).to_string(), $printed);
+            assert_eq!(format!("{:#}", expr($text)), $printed);
             round_trip(&format!("RETURN {}", $text));
         }
     };
@@ -527,6 +527,7 @@ mod generated {
             expr,
             alias: Some(alias),
             span: Span::default(),
+            written: Written::default(),
         })
     }
 

@@ -37,6 +37,18 @@ impl PartialEq for Span {
     }
 }
 
+/// Text as written in the query. Like [`Span`], it compares equal to any
+/// other, so that trees compare by what they mean, not by how they were
+/// spelt.
+#[derive(Debug, Clone, Default)]
+pub struct Written(pub String);
+
+impl PartialEq for Written {
+    fn eq(&self, _other: &Written) -> bool {
+        true
+    }
+}
+
 /// A name written in the query: a variable, label, type, property key,
 /// function or parameter name. Backquoted names are stored unquoted.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +225,10 @@ pub struct ProjectionItem {
     /// The expression's text span; without an alias, the column is named by
     /// this text exactly as written.
     pub span: Span,
+    /// The text of that span (empty in trees built by hand): the printer
+    /// falls back on it when printed expressions would name two columns
+    /// alike.
+    pub written: Written,
 }
 
 /// `expr [ASC|DESC]`.

@@ -111,6 +111,7 @@
 //! `DELETE` takes no label expression.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use nom::combinator::{cut, opt};
 use nom::error::{ErrorKind, ParseError};
@@ -216,7 +217,13 @@ struct State {
     max_nesting: usize,
     /// The furthest place a token was expected, and what was.
     furthest: RefCell<Furthest>,
+    /// What [`parenthesized_or_pattern`] gave at each offset.
+    parenthesized: RefCell<HashMap<usize, Parenthesized>>,
 }
+
+/// What [`parenthesized_or_pattern`] gave: the end offset and the
+/// expression, or the error.
+type Parenthesized = Result<(usize, Expr), Err<PError>>;
 
 /// The furthest offset where a token failed to match, with the tokens tried.
 #[derive(Default)]
@@ -226,7 +233,7 @@ struct Furthest {
 }
 
 /// A rule's failure: where, what was expected, or a message of its own.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PError {
     offset: usize,
     expected: Vec<String>,
@@ -863,7 +870,6 @@ fn return_clause(i: Input) -> PResult<Clause> {
 /// `ProjectionBody = [DISTINCT] ProjectionItems [Order] [Skip] [Limit]`;
 /// in `WITH`, items other than variables need an alias.
 fn projection_body(i: Input, in_with: bool) -> PResult<Projection> {
-    let source = i;
     let (i, distinct) = opt(kw("DISTINCT"))(i)?;
     let (i, star) = opt(sym("*"))(i)?;
     let (mut i, mut items) = match star {
@@ -890,7 +896,7 @@ fn projection_body(i: Input, in_with: bool) -> PResult<Projection> {
                         "an expression in WITH needs an alias (AS name)",
                     );
                 }
-                source_text(&source, item.span).to_string()
+                item.written.0.clone()
             }
         };
         if names.contains(&name) {
@@ -928,10 +934,20 @@ fn source_text<'a>(i: &Input<'a>, span: Span) -> &'a str {
 
 /// `ProjectionItem = Expression [AS Variable]`
 fn projection_item(i: Input) -> PResult<ProjectionItem> {
+    let source = i;
     let (i, expr) = expression(i)?;
     let span = expr.span;
+    let written = Written(source_text(&source, span).to_string());
     let (i, alias) = opt(preceded(kw("AS"), cut(variable)))(i)?;
-    Ok((i, ProjectionItem { expr, alias, span }))
+    Ok((
+        i,
+        ProjectionItem {
+            expr,
+            alias,
+            span,
+            written,
+        },
+    ))
 }
 
 /// `Order = ORDER BY SortItem { ',' SortItem }`
@@ -1886,7 +1902,31 @@ fn count_star(i: Input) -> PResult<()> {
 }
 
 /// `PatternExpression | '(' Expression ')'`
+///
+/// Text in parentheses is read as a pattern first and, when that fails or
+/// finds a lone node, again as an expression; nested, each level would
+/// double the work (`({a: ({a: ({a: ...})})})` took seconds at 30
+/// levels). So the result at each offset is kept and read once.
 fn parenthesized_or_pattern(i: Input) -> PResult<Expr> {
+    let start = offset(&i);
+    let known = i.extra.parenthesized.borrow().get(&start).cloned();
+    if let Some(known) = known {
+        return match known {
+            Ok((end, expr)) => Ok((advance(i, end - start), expr)),
+            Err(e) => Err(e),
+        };
+    }
+    let result = pattern_or_parenthesized(i);
+    let keep = match &result {
+        Ok((rest, expr)) => Ok((offset(rest), expr.clone())),
+        Err(e) => Err(e.clone()),
+    };
+    i.extra.parenthesized.borrow_mut().insert(start, keep);
+    result
+}
+
+/// [`parenthesized_or_pattern`], read afresh.
+fn pattern_or_parenthesized(i: Input) -> PResult<Expr> {
     let _nesting = nest(&i)?;
     let (i, _) = ws(i)?;
     let start = offset(&i);

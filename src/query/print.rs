@@ -1,9 +1,15 @@
 //! The AST printed back as query text (`impl Display`).
 //!
-//! The text parses back to an equal tree: every operand that is not an atom
-//! is parenthesised, names that are not plain identifiers or that are
+//! The text parses back to an equal tree: operands are parenthesised only
+//! where the grammar's precedence needs it (so that the printed text nests
+//! no deeper than the query it came from, and stays within the parser's
+//! nesting limit), names that are not plain identifiers or that are
 //! reserved words are backquoted, strings are quoted with escapes, floats
 //! keep a `.` or an exponent so they stay floats.
+//!
+//! An expression printed with `{:#}` shows its tree instead: every operand
+//! that is not an atom is parenthesised (`1 + 2 * 3` prints as
+//! `1 + (2 * 3)`).
 
 use std::fmt::{self, Display, Formatter, Write};
 
@@ -70,7 +76,11 @@ impl<T: Display> Display for Sep<'_, T> {
             if n > 0 {
                 f.write_str(self.1)?;
             }
-            write!(f, "{item}")?;
+            if f.alternate() {
+                write!(f, "{item:#}")?;
+            } else {
+                write!(f, "{item}")?;
+            }
         }
         Ok(())
     }
@@ -136,7 +146,30 @@ impl Display for Projection {
                 f.write_str(", ")?;
             }
         }
-        write!(f, "{}", Sep(&self.items, ", "))?;
+        // Without an alias, a column is named by its expression as written.
+        // Texts that differ can print alike (`0x1F` and `31`, `1+2` and
+        // `1 + 2`, `n` and `` `n` ``); when printed names would repeat,
+        // the items without an alias are printed as written, which gives
+        // them the names the parser found unique.
+        let names: Vec<String> = self
+            .items
+            .iter()
+            .map(|item| match &item.alias {
+                Some(alias) => alias.name.clone(),
+                None => item.expr.to_string(),
+            })
+            .collect();
+        let repeated = (1..names.len()).any(|k| names[..k].contains(&names[k]));
+        for (k, item) in self.items.iter().enumerate() {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            if repeated && item.alias.is_none() && !item.written.0.is_empty() {
+                f.write_str(&item.written.0)?;
+            } else {
+                write!(f, "{item}")?;
+            }
+        }
         if !self.order_by.is_empty() {
             write!(f, " ORDER BY {}", Sep(&self.order_by, ", "))?;
         }
@@ -173,7 +206,9 @@ impl Display for SortItem {
 impl Display for SetItem {
     fn fmt(&self, f: &mut Formatter) -> fmt::Result {
         match self {
-            SetItem::Property { target, value } => write!(f, "{} = {value}", Operand(target)),
+            SetItem::Property { target, value } => {
+                write!(f, "{} = {value}", Operand(target, POSTFIX, f.alternate()))
+            }
             SetItem::Replace { var, value } => write!(f, "{var} = {value}"),
             SetItem::Merge { var, value } => write!(f, "{var} += {value}"),
             SetItem::Labels { var, labels } => write!(f, "{var}{}", Labels(labels)),
@@ -184,7 +219,9 @@ impl Display for SetItem {
 impl Display for RemoveItem {
     fn fmt(&self, f: &mut Formatter) -> fmt::Result {
         match self {
-            RemoveItem::Property(target) => write!(f, "{}", Operand(target)),
+            RemoveItem::Property(target) => {
+                write!(f, "{}", Operand(target, POSTFIX, f.alternate()))
+            }
             RemoveItem::Labels { var, labels } => write!(f, "{var}{}", Labels(labels)),
         }
     }
@@ -365,32 +402,77 @@ impl Display for BinaryOp {
     }
 }
 
-/// An expression in operand position: parenthesised unless it is an atom
-/// (or an atom followed by postfix operators).
-struct Operand<'a>(&'a Expr);
+// How tightly each kind of expression binds, by the grammar's levels
+// (higher binds tighter).
+const OR: u8 = 1;
+const XOR: u8 = 2;
+const AND: u8 = 3;
+const NOT: u8 = 4;
+const COMPARISON: u8 = 5;
+const PREDICATE: u8 = 6;
+const ADD: u8 = 7;
+const MUL: u8 = 8;
+const POWER: u8 = 9;
+const UNARY: u8 = 10;
+const POSTFIX: u8 = 11;
+const ATOM: u8 = 12;
+
+fn op_level(op: BinaryOp) -> u8 {
+    use BinaryOp::*;
+    match op {
+        Or => OR,
+        Xor => XOR,
+        And => AND,
+        Eq | Ne | Lt | Le | Gt | Ge => COMPARISON,
+        In | StartsWith | EndsWith | Contains | Regex => PREDICATE,
+        Add | Sub => ADD,
+        Mul | Div | Mod => MUL,
+        Pow => POWER,
+    }
+}
+
+/// The level an expression is parsed at (a pattern counts as lowest: it
+/// is always bracketed in operand position).
+fn level(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::Binary(op, ..) => op_level(*op),
+        ExprKind::Unary(UnaryOp::Not, _) => NOT,
+        ExprKind::Unary(..) | ExprKind::HasLabels(..) => UNARY,
+        ExprKind::IsNull(..) => PREDICATE,
+        ExprKind::Pattern(_) => 0,
+        ExprKind::Literal(Literal::Int(n)) if *n < 0 => UNARY,
+        ExprKind::Literal(Literal::Float(x)) if x.is_sign_negative() => UNARY,
+        _ => ATOM,
+    }
+}
+
+/// An expression in operand position where the grammar takes expressions
+/// of at least the given level: parenthesised when it binds less tightly
+/// (with `{:#}`, whenever it is not an atom or an atom followed by postfix
+/// operators).
+/// The third field asks for the `{:#}` form.
+struct Operand<'a>(&'a Expr, u8, bool);
 
 impl Display for Operand<'_> {
     fn fmt(&self, f: &mut Formatter) -> fmt::Result {
-        let atomic = match &self.0.kind {
-            ExprKind::Literal(Literal::Int(n)) => *n >= 0,
-            ExprKind::Literal(Literal::Float(x)) => x.is_sign_positive(),
-            ExprKind::Binary(..)
-            | ExprKind::Unary(..)
-            | ExprKind::IsNull(..)
-            | ExprKind::HasLabels(..)
-            | ExprKind::Pattern(_) => false,
-            _ => true,
-        };
-        if atomic {
-            write!(f, "{}", self.0)
+        let Operand(e, min, full) = *self;
+        if full {
+            if level(e) < POSTFIX {
+                write!(f, "({e:#})")
+            } else {
+                write!(f, "{e:#}")
+            }
+        } else if level(e) < min {
+            write!(f, "({e})")
         } else {
-            write!(f, "({})", self.0)
+            write!(f, "{e}")
         }
     }
 }
 
 impl Display for Expr {
     fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+        let full = f.alternate();
         match &self.kind {
             ExprKind::Literal(l) => write!(f, "{l}"),
             ExprKind::Param(name) => {
@@ -414,6 +496,7 @@ impl Display for Expr {
                     let comma = if rest.is_empty() { "" } else { ", " };
                     write!(f, "[({first}){comma}{}]", Sep(rest, ", "))
                 }
+                _ if full => write!(f, "[{:#}]", Sep(items, ", ")),
                 _ => write!(f, "[{}]", Sep(items, ", ")),
             },
             ExprKind::Map(entries) => {
@@ -426,10 +509,14 @@ impl Display for Expr {
                 }
                 f.write_char('}')
             }
-            ExprKind::Property(target, key) => write!(f, "{}.{key}", Operand(target)),
-            ExprKind::Index(target, index) => write!(f, "{}[{index}]", Operand(target)),
+            ExprKind::Property(target, key) => {
+                write!(f, "{}.{key}", Operand(target, POSTFIX, f.alternate()))
+            }
+            ExprKind::Index(target, index) => {
+                write!(f, "{}[{index}]", Operand(target, POSTFIX, f.alternate()))
+            }
             ExprKind::Slice(target, from, to) => {
-                write!(f, "{}[", Operand(target))?;
+                write!(f, "{}[", Operand(target, POSTFIX, f.alternate()))?;
                 if let Some(from) = from {
                     write!(f, "{from}")?;
                 }
@@ -440,9 +527,26 @@ impl Display for Expr {
                 f.write_char(']')
             }
             ExprKind::Binary(op, left, right) => {
-                write!(f, "{} {op} {}", Operand(left), Operand(right))
+                // Every level is read left to right, so a left operand on
+                // the operator's own level needs no brackets; comparisons
+                // are the exception (`a < b < c` reads as `a < b AND b < c`).
+                let level = op_level(*op);
+                let (left_min, right_min) = match level {
+                    COMPARISON => (PREDICATE, PREDICATE),
+                    PREDICATE => (PREDICATE, ADD),
+                    POWER => (POWER, UNARY),
+                    _ => (level, level + 1),
+                };
+                write!(
+                    f,
+                    "{} {op} {}",
+                    Operand(left, left_min, full),
+                    Operand(right, right_min, full)
+                )
             }
-            ExprKind::Unary(UnaryOp::Not, operand) => write!(f, "NOT {}", Operand(operand)),
+            ExprKind::Unary(UnaryOp::Not, operand) => {
+                write!(f, "NOT {}", Operand(operand, NOT, full))
+            }
             ExprKind::Unary(op, operand) => {
                 f.write_char(if *op == UnaryOp::Neg { '-' } else { '+' })?;
                 match operand.kind {
@@ -450,15 +554,15 @@ impl Display for Expr {
                     ExprKind::Literal(Literal::Int(_) | Literal::Float(_)) => {
                         write!(f, "({operand})")
                     }
-                    _ => write!(f, "{}", Operand(operand)),
+                    _ => write!(f, "{}", Operand(operand, UNARY, full)),
                 }
             }
             ExprKind::IsNull(operand, not) => {
                 let not = if *not { " NOT" } else { "" };
-                write!(f, "{} IS{not} NULL", Operand(operand))
+                write!(f, "{} IS{not} NULL", Operand(operand, PREDICATE, full))
             }
             ExprKind::HasLabels(operand, labels) => {
-                write!(f, "{}{}", Operand(operand), Labels(labels))
+                write!(f, "{}{}", Operand(operand, POSTFIX, full), Labels(labels))
             }
             ExprKind::Call {
                 name,
@@ -466,7 +570,11 @@ impl Display for Expr {
                 args,
             } => {
                 let distinct = if *distinct { "DISTINCT " } else { "" };
-                write!(f, "{name}({distinct}{})", Sep(args, ", "))
+                if full {
+                    write!(f, "{name}({distinct}{:#})", Sep(args, ", "))
+                } else {
+                    write!(f, "{name}({distinct}{})", Sep(args, ", "))
+                }
             }
             ExprKind::CountStar => f.write_str("count(*)"),
             ExprKind::Case {
