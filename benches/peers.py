@@ -511,10 +511,15 @@ def kg_targets(a, data, targets, runs):
 
     print("kg owners --ultimate (ownership_timing) ...", file=sys.stderr)
     text = subprocess.run(
-        [a.kg_ownership, graph] + targets["owned"], check=True, capture_output=True, text=True
+        [a.kg_ownership, "--runs", str(a.ultimate_runs), graph] + targets["owned"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     m = re.search(r"median over targets: (\S+)", text)
     out["ultimate"] = duration(m.group(1)) if m else None
+    counts = [int(c) for c in re.findall(r"^\S+: (\d+) answers", text, re.M)]
+    out["ultimate_answers"] = (min(counts), statistics.median(counts), max(counts)) if counts else None
     return out
 
 
@@ -726,6 +731,7 @@ def main():
     ap.add_argument("--load-runs", type=int, default=3, help="runs of the kg load measurement")
     ap.add_argument("--cap", type=float, default=60.0, help="seconds before a DuckDB query is interrupted")
     ap.add_argument("--nx-cold-runs", type=int, default=3)
+    ap.add_argument("--ultimate-runs", type=int, default=7, help="runs per target of ownership_timing")
     ap.add_argument("--work", default="/tmp/kg-bench-work")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "RESULTS.md"))
     a = ap.parse_args()
@@ -804,6 +810,8 @@ def main():
     # Report.
     n = meta["entities"]
     kg_version = subprocess.run([a.kg_bin, "--version"], capture_output=True, text=True).stdout.strip()
+    ua = kt["ultimate_answers"]
+    ultimate_note = f", which have {ua[0]:,} to {ua[2]:,} ultimate owners (median {ua[1]:,.0f})" if ua else ""
     lines = [
         f"## {n:,} entities",
         "",
@@ -824,7 +832,8 @@ def main():
         "cold is `kg -g graph.json query -p id=... Q1` in a fresh process with its snapshot in the cache "
         "(median of 5), and the first such run, which parses the JSON and writes the snapshot; warm Q1-Q6 "
         "are examples/bench_queries.rs; ultimate owners is examples/ownership_timing.rs (`kg owners --ultimate`'s "
-        "computation, median of 7 per target, median over the 20 `owned` targets). The peers' load is their "
+        f"computation, median of {a.ultimate_runs} runs per target, median over the `owned` targets"
+        f"{ultimate_note}). The peers' load is their "
         "build from the CSV files (LadybugDB, DuckDB: in a child process under `/usr/bin/time -v`; networkx: "
         "peak RSS of its cold run, which builds the graph and answers Q1).",
         "",
