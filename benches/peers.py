@@ -662,6 +662,21 @@ that run on the same data. Ratios below 1: kg is faster.
 """
 
 
+def command_line(a):
+    """The run-peers.sh command that runs this measurement again."""
+    words = ["benches/run-peers.sh", a.data]
+    skip = {"--kg-bin", "--kg-example", "--kg-ownership"}
+    argv = sys.argv[2:]
+    i = 0
+    while i < len(argv):
+        if argv[i] in skip:
+            i += 2
+            continue
+        words.append(argv[i])
+        i += 1
+    return " ".join(words)
+
+
 def merge_sections(path, entities, section):
     """The file's text with this size's section put in (replacing an
     older one of the same size), sections in order of size."""
@@ -819,7 +834,7 @@ def main():
         f"- machine: {machine()}",
         f"- versions: ladybug {ladybug.__version__}, duckdb {duckdb.__version__}, networkx {networkx.__version__}, {kg_version}",
         f"- data: {data} ({n:,} entities, {meta['relations']:,} relations; gen.py seed {meta['seed']})",
-        f"- command: `benches/run-peers.sh {a.data}`",
+        f"- command: `{command_line(a)}`",
         f"- warm: median over >= {a.runs} timed runs after a warm-up pass, cycling over the seeded targets; "
         "cold: wall time of a fresh process that loads (kg: its snapshot of graph.json; networkx: the CSVs) "
         f"or opens (LadybugDB, DuckDB) the graph and answers Q1 once, median of 5 (networkx {a.nx_cold_runs})",
