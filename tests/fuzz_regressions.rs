@@ -167,3 +167,82 @@ fn loaded_floats_keep_their_value() {
         r.stdout
     );
 }
+
+/// Imported graphs are graph files kg loads: a property named like an
+/// entity's own field (`id`, `name`, `aliases`), which a graph file
+/// refuses, makes its row invalid instead of an unloadable file.
+#[test]
+fn imports_refuse_properties_named_like_entity_fields() {
+    let r = kg(&[
+        "import",
+        "--from",
+        "csv",
+        "tests/fuzz/import_csv/plain-id-column.csv",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("tests/fuzz/import_csv/plain-id-column.csv:2: id: `id` is a field of the node itself: give the id in the :ID column, or rename this column"),
+        "{}",
+        r.stderr
+    );
+    let ftm = "tests/fuzz/import_ftm/property-named-id.ftm.json";
+    let r = kg(&["import", "--from", "ftm", ftm]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!("{ftm}:1: property \"id\" is a field of the entity itself in kg (id, aliases): FtM has no property of that name")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("{ftm}:2: property \"aliases\"")),
+        "{}",
+        r.stderr
+    );
+    let r = kg(&["import", "--from", "ftm", "--skip-invalid", ftm]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("imported.json");
+    std::fs::write(&file, &r.stdout).unwrap();
+    let again = kg(&["merge", file.to_str().unwrap()]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout, r.stdout);
+    assert!(
+        r.stdout.contains("per-3") && !r.stdout.contains("per-1"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A blank id (spaces only) is no id: a graph file refuses it.
+#[test]
+fn csv_nodes_with_a_blank_id_are_invalid() {
+    let csv = "tests/fuzz/import_csv/blank-id.csv";
+    let r = kg(&["import", "--from", "csv", csv]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "{csv}:2: the node has no id (the :ID column is empty or blank)"
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = kg(&["import", "--from", "csv", "--skip-invalid", csv]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(r#""id": "b""#), "{}", r.stdout);
+}
+
+/// FtM: an entity whose id is blank is invalid, as a graph file has it.
+#[test]
+fn ftm_entities_with_a_blank_id_are_invalid() {
+    let ftm = "tests/fuzz/import_ftm/blank-id.ftm.json";
+    let r = kg(&["import", "--from", "ftm", ftm]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "{ftm}:1: the entity has no \"id\" (a string that is not blank)"
+        )),
+        "{}",
+        r.stderr
+    );
+}

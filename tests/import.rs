@@ -467,7 +467,7 @@ fn invalid_rows_are_all_reported_with_file_and_line_and_nothing_is_written() {
             out_s,
         ],
         &[
-            "bad-nodes.csv:3: the node has no id (the :ID column is empty)",
+            "bad-nodes.csv:3: the node has no id (the :ID column is empty or blank)",
             "bad-rels.csv:3: :END_ID \"zed\" is not the id of any node",
             "bad-rels.csv:4: share:double: \"lots\" is not a number",
             "3 invalid rows; nothing written",

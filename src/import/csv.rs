@@ -376,7 +376,9 @@ fn source_row(table: &Table, row: &::csv::StringRecord, graph: &mut Graph) -> Re
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
-    let id = get("id").ok_or("the source has no id")?;
+    let id = get("id")
+        .filter(|id| !id.trim().is_empty())
+        .ok_or("the source has no id")?;
     if graph.source(&id).is_some() {
         return Err(format!("the source id {id:?} is given twice"));
     }
@@ -431,6 +433,14 @@ fn node_row(table: &Table, row: &::csv::StringRecord, graph: &mut Graph) -> Resu
             }
             Role::Prop(col) => {
                 if let Some(v) = cell(text, col).map_err(|e| format!("{header}: {e}"))? {
+                    // `name` and `aliases` are read as fields; a graph
+                    // file refuses the entity's other field, `id`, in props.
+                    if crate::graph::model::ENTITY_FIELDS.contains(&col.key.as_str()) {
+                        return Err(format!(
+                            "{header}: `{}` is a field of the node itself: give the id in the :ID column, or rename this column",
+                            col.key
+                        ));
+                    }
                     let k = graph.intern(&col.key);
                     props.insert(k, v);
                 }
@@ -439,8 +449,8 @@ fn node_row(table: &Table, row: &::csv::StringRecord, graph: &mut Graph) -> Resu
         }
     }
     let id = match id {
-        Some(id) if !id.is_empty() => id,
-        _ => return Err("the node has no id (the :ID column is empty)".into()),
+        Some(id) if !id.trim().is_empty() => id,
+        _ => return Err("the node has no id (the :ID column is empty or blank)".into()),
     };
     if graph.by_id(id).is_some() {
         return Err(format!("the id {id:?} is given to two nodes"));

@@ -41,6 +41,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::{add_file_source, Import, Input, PROGRESS_EVERY};
+use crate::graph::model::ENTITY_FIELDS;
 use crate::graph::{Date, Entity, NodeIndex, PropValue, Props, Provenance, Relation};
 
 /// The label of an entity schema, if it is one kg imports.
@@ -119,8 +120,8 @@ fn parse_line(text: &str) -> Result<Record, String> {
         );
     };
     let id = match obj.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        _ => return Err("the entity has no \"id\" (a non-empty string)".into()),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        _ => return Err("the entity has no \"id\" (a string that is not blank)".into()),
     };
     let schema = match obj.get("schema") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -275,6 +276,21 @@ pub fn import(inputs: &[Input], progress: &mut dyn FnMut(usize)) -> Import {
                     names.push(v);
                 }
             }
+        }
+        // A graph file refuses props named like the entity's own fields
+        // (`name` is read as one).
+        if let Some(k) = r
+            .props
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .find(|k| ENTITY_FIELDS.contains(k) && !NAME_KEYS.contains(k))
+        {
+            out.invalid(
+                file_name(r),
+                r.line,
+                format!("property {k:?} is a field of the entity itself in kg (id, aliases): FtM has no property of that name"),
+            );
+            continue;
         }
         let mut props = Props::new();
         for (k, v) in &r.props {
