@@ -931,3 +931,50 @@ fn error_messages_quoting_the_graph_pass_no_control_characters_either() {
     assert_eq!(r.code, 1);
     assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
 }
+
+#[test]
+fn max_json_nesting_lowers_the_nesting_graph_files_may_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(
+        dir.path(),
+        "nested.json",
+        b"{\"kg\": 1,\n \"entities\": [{\"id\": \"a\", \"labels\": [\"Company\"], \"props\": {\"x\": [[[1]]]}}],\n \"relations\": []}\n",
+    );
+    let f = file.to_str().unwrap();
+    // Past the flag's limit: the place and the flag, for every command that loads.
+    let want =
+        format!("{f}:2:67: JSON nested more than 6 levels deep, the limit of --max-json-nesting\n");
+    for args in [
+        vec!["--no-cache", "--max-json-nesting", "6", "-g", f, "stats"],
+        vec!["--max-json-nesting", "6", "-g", f, "query", "RETURN 1"],
+        vec!["--max-json-nesting", "6", "check", f],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr, want, "{args:?}");
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
+    // Within it, the file's own problem (a list inside a list) is what is said.
+    let r = run(&["--no-cache", "--max-json-nesting", "7", "-g", f, "stats"]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.contains("--max-json-nesting"), "{}", r.stderr);
+    // The seed graph needs no more than the format's 5 levels.
+    let r = run(&[
+        "--max-json-nesting",
+        "5",
+        "check",
+        "graphs/rare-earths-2025.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Out of range: a usage error naming the range.
+    for bad in ["4", "129", "x"] {
+        let r = run(&["--max-json-nesting", bad, "check"]);
+        assert_eq!(r.code, 2, "{bad}");
+        assert!(
+            r.stderr
+                .contains("give a whole number from 5 (what a graph file needs) to 128"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+}

@@ -99,6 +99,11 @@ pub struct Args {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
+    /// How deeply JSON may nest in a graph file, from 5 (what the format
+    /// needs) to 128 (the default, and what the JSON parser allows).
+    #[arg(long, global = true, value_name = "N", default_value_t = crate::graph::load::JSON_DEPTH_LIMIT, value_parser = parse_json_nesting)]
+    pub max_json_nesting: usize,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -353,6 +358,17 @@ fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
         ));
     }
     Ok(d)
+}
+
+/// `--max-json-nesting`: 5 to 128.
+fn parse_json_nesting(s: &str) -> Result<usize, String> {
+    use crate::graph::load::{JSON_DEPTH_LIMIT, JSON_DEPTH_NEEDED};
+    match s.parse::<usize>() {
+        Ok(n) if (JSON_DEPTH_NEEDED..=JSON_DEPTH_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "`{s}`: give a whole number from {JSON_DEPTH_NEEDED} (what a graph file needs) to {JSON_DEPTH_LIMIT}"
+        )),
+    }
 }
 
 /// Limits on what one query may take: each has a default, and the error

@@ -23,6 +23,7 @@ pub fn run(args: &Args, files: &[PathBuf], out: &mut dyn Write) -> Result<(), Cl
         (load_graph(args)?, what)
     } else {
         let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        super::check_json_nesting(args, files)?;
         (load_files(files)?, names.join(", "))
     };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

@@ -136,6 +136,7 @@ pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
     if paths.is_empty() {
         return Ok(load_str(BUILTIN_NAME, BUILTIN_GRAPH)?);
     }
+    check_json_nesting(args, &paths)?;
     let dir = match crate::graph::cache::cache_dir() {
         Some(dir) if !args.no_cache => dir,
         _ => return Ok(load_files(&paths)?),
@@ -159,6 +160,20 @@ pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
         }
     }
     Ok(graph)
+}
+
+/// Refuses graph files that nest deeper than `--max-json-nesting`, when
+/// it is below what the JSON parser refuses anyway.
+fn check_json_nesting(args: &Args, paths: &[PathBuf]) -> Result<(), LoadError> {
+    if args.max_json_nesting >= crate::graph::load::JSON_DEPTH_LIMIT {
+        return Ok(());
+    }
+    for p in paths {
+        let name = p.display().to_string();
+        let text = crate::graph::load::read_text(p)?;
+        crate::graph::load::check_json_nesting(&name, &text, args.max_json_nesting)?;
+    }
+    Ok(())
 }
 
 /// Runs the command, writing results to `out`.

@@ -378,8 +378,55 @@ fn explain_syntax(text: &str, offset: usize, message: &str) -> Option<(usize, St
     }
 }
 
-/// How deep JSON may nest in a graph file: serde_json's recursion limit.
+/// How deep JSON may nest in a graph file: serde_json's recursion limit,
+/// and the default and highest value of `--max-json-nesting`.
 pub const JSON_DEPTH_LIMIT: usize = 128;
+
+/// The least nesting a graph file needs: file, list of records, record,
+/// props, list.
+pub const JSON_DEPTH_NEEDED: usize = 5;
+
+/// Checks that JSON text nests at most `limit` levels of `[` and `{`
+/// (strings skipped); on failure, the error at the first bracket past the
+/// limit. A scan of the bytes, for limits below [`JSON_DEPTH_LIMIT`], which
+/// the parser itself enforces.
+pub fn check_json_nesting(file: &str, text: &str, limit: usize) -> Result<(), LoadError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (at, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    let before = text.get(..at).unwrap_or("");
+                    let line = before.matches('\n').count() + 1;
+                    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+                    return Err(LoadError::Syntax {
+                        file: file.to_string(),
+                        line,
+                        column,
+                        message: format!(
+                            "JSON nested more than {limit} levels deep, the limit of --max-json-nesting"
+                        ),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
 
 /// The object key just before byte `start` (`"key": ` then the value), if
 /// the value stands directly under a key.
