@@ -64,10 +64,13 @@ fuzz_target!(|data: &[u8]| {
     let mut params = Params::new();
     params.insert("name".into(), Value::Str("Rostec".into()));
     params.insert("n".into(), Value::Int(2));
+    // Small limits: a fuzzed query must not hold the machine's memory.
     let options = Options {
         max_hops: 4,
         as_of: None,
         cancel: Some(Arc::clone(&CANCEL)),
+        max_rows: 100_000,
+        ..Options::default()
     };
     CANCEL.store(false, Ordering::SeqCst);
     STARTED.store(now_ms(), Ordering::SeqCst);
@@ -79,7 +82,8 @@ fuzz_target!(|data: &[u8]| {
                 let mut out = Vec::new();
                 let _ = kg::output::rows::write_table(&mut out, &graph, &result);
                 let _ = kg::output::rows::write_json(&mut out, &graph, &result);
-                let _ = kg::output::rows::write_csv(&mut out, &graph, &result);
+                let _ = kg::output::rows::write_csv(&mut out, &graph, &result, false);
+                let _ = kg::output::rows::write_csv(&mut out, &graph, &result, true);
             }
             Err(e) => {
                 let _ = e.render(text);
