@@ -512,6 +512,12 @@ impl Graph {
         self.by_id.get(id).copied()
     }
 
+    /// Whether every entity has an id (ids are unique, so then they tell
+    /// all entities apart).
+    pub fn every_entity_has_id(&self) -> bool {
+        self.by_id.len() == self.entity_count()
+    }
+
     /// Entities whose name or an alias equals `name`, ignoring case.
     pub fn by_name(&self, name: &str) -> &[NodeIndex] {
         self.by_name.get(&fold_name(name)).map_or(&[], |v| v)

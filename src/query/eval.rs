@@ -19,7 +19,8 @@ use super::expr::{truthy, Env, Evaluator};
 use super::functions::{self, Accumulator};
 use super::mutate;
 use super::plan::{
-    distinct_rows_after, plan_match, plan_pattern, Anchor, Hints, MatchPlan, PartPlan, Step, VarUse,
+    counts_per_anchor, distinct_rows_after, plan_match, plan_pattern, Anchor, Hints, MatchPlan,
+    PartPlan, Step, VarUse,
 };
 use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
@@ -152,11 +153,29 @@ pub(crate) fn run_query_profiled(
                 let (names, plan) = plan_match_clause(&ev, m, &table.names, false);
                 let cols = items(ctx.text, proj, &names);
                 let mut grouper = Grouper::new(&ev, &cols, &names);
+                if let Some(first) = first_rows_by_column(&ev, proj, &cols, where_) {
+                    grouper.keep_first(first);
+                }
                 let mut rows = 0;
-                run_match_clause(&ev, m, &plan, &names, before, table.rows, &mut |r| {
-                    rows += 1;
-                    grouper.add(r)
-                })?;
+                let by_count = grouper.counts_per_node().is_some_and(|(slot, counted)| {
+                    counts_per_anchor(m, &plan, slot, &counted, &names)
+                });
+                if by_count {
+                    // Each anchor node's matches are counted, not made.
+                    let matcher = Matcher::new(&ev, &plan, &names);
+                    for mut row in table.rows {
+                        row.resize(names.len(), Value::Null);
+                        matcher.count_per_anchor(&mut row, &mut |n, c| {
+                            rows += usize::try_from(c).unwrap_or(usize::MAX);
+                            grouper.add_node_count(n, c);
+                        })?;
+                    }
+                } else {
+                    run_match_clause(&ev, m, &plan, &names, before, table.rows, &mut |r| {
+                        rows += 1;
+                        grouper.add(r)
+                    })?;
+                }
                 fed = Some((rows, started.elapsed()));
                 let out = grouper.finish(proj.distinct)?;
                 table = finish_projection(&ev, proj, &cols, &names, out, where_)?;
@@ -854,6 +873,132 @@ impl<'e, 'q> Matcher<'e, 'q> {
         Ok(())
     }
 
+    /// Counts the matches of a one-relationship part (see
+    /// [`super::plan::counts_per_anchor`]) per anchor node, without making
+    /// rows: calls `add` with each anchor node that has matches and their
+    /// number.
+    pub fn count_per_anchor(
+        &self,
+        row: &mut [Value],
+        add: &mut dyn FnMut(NodeIndex, i64),
+    ) -> Result<(), QueryError> {
+        use crate::graph::Direction as D;
+        let g = self.ev.graph;
+        let Some(p) = self.plan.parts.first() else {
+            return Ok(());
+        };
+        let (Some(st), Some(rp)) = (p.steps.first().copied(), p.rel(0)) else {
+            return Ok(());
+        };
+        let filter = self.rel_filter(p, st.rel);
+        let along = match (rp.direction, st.rightward()) {
+            (Direction::Right, true) | (Direction::Left, false) => Some(D::Outgoing),
+            (Direction::Right, false) | (Direction::Left, true) => Some(D::Incoming),
+            (Direction::Both, _) => None,
+        };
+        // Nothing to check but the type: a node's count is the length of
+        // its typed lists.
+        let plain = rp.props.is_none()
+            && self.ev.ctx.as_of.is_none()
+            && p.node(st.to)
+                .is_some_and(|n| n.labels.is_empty() && n.props.is_none());
+        let anchor_slot = p.nodes.get(p.anchor_at).and_then(|u| u.slot());
+        let rel_slot = p.rels.first().and_then(|u| u.slot());
+        let by_lists = |n: NodeIndex| -> Option<usize> {
+            let (dir, types) = (along?, filter.types.as_ref()?);
+            let adj = g.adjacency().filter(|_| plain)?;
+            Some(types.iter().map(|t| adj.typed(n, dir, *t).len()).sum())
+        };
+        if let Some(adj) = g
+            .adjacency()
+            .filter(|_| matches!(p.anchor, Anchor::Edges(_)))
+        {
+            if let (true, Some(dir), Some(types)) = (plain, along, filter.types.as_ref()) {
+                // Straight from the typed lists, node by node; a node is
+                // read only when it has some.
+                let bound = petgraph::visit::NodeIndexable::node_bound(g.petgraph());
+                for i in 0..bound {
+                    let n = NodeIndex::new(i);
+                    let count: usize = types.iter().map(|t| adj.typed(n, dir, *t).len()).sum();
+                    if count == 0 {
+                        continue;
+                    }
+                    if i % 4096 == 0 {
+                        self.ev.ctx.check_cancel()?;
+                    }
+                    if let Some(v) = anchor_slot.and_then(|s| row.get_mut(s)) {
+                        *v = Value::Node(n);
+                    }
+                    if self.node_ok(p, 0, p.anchor_at, n, row)? {
+                        add(n, i64::try_from(count).unwrap_or(i64::MAX));
+                    }
+                }
+                return Ok(());
+            }
+        }
+        let candidates = match &p.anchor {
+            Anchor::Edges(types) if g.adjacency().is_none() => {
+                // Only the nodes at the anchor's end of those relationships.
+                let mut at_end =
+                    vec![false; petgraph::visit::NodeIndexable::node_bound(g.petgraph())];
+                for sym in types.iter().filter_map(|t| g.sym(t)) {
+                    for &e in g.of_type(sym) {
+                        let Some((from, to)) = g.endpoints(e) else {
+                            continue;
+                        };
+                        let ends = match along {
+                            Some(D::Outgoing) => [Some(from), None],
+                            Some(D::Incoming) => [Some(to), None],
+                            None => [Some(from), Some(to)],
+                        };
+                        for n in ends.into_iter().flatten() {
+                            if let Some(mark) = at_end.get_mut(n.index()) {
+                                *mark = true;
+                            }
+                        }
+                    }
+                }
+                let marked = at_end.iter().enumerate().filter(|(_, m)| **m);
+                Cow::Owned(marked.map(|(i, _)| NodeIndex::new(i)).collect())
+            }
+            Anchor::Edges(_) => Cow::Owned(g.entity_indices().collect()),
+            _ => self.candidates(p, row)?,
+        };
+        for (i, &n) in candidates.iter().enumerate() {
+            if i % 4096 == 0 {
+                self.ev.ctx.check_cancel()?;
+            }
+            if let Some(v) = anchor_slot.and_then(|s| row.get_mut(s)) {
+                *v = Value::Node(n);
+            }
+            if !self.node_ok(p, 0, p.anchor_at, n, row)? {
+                continue;
+            }
+            let count = match by_lists(n) {
+                Some(c) => c,
+                None => {
+                    let mut c = 0;
+                    for (e, other, r) in self.edges(n, rp.direction, st.rightward(), &filter) {
+                        if !self.rel_ok(p, st.rel, &filter, e, r, row)? {
+                            continue;
+                        }
+                        if let Some(v) = rel_slot.and_then(|s| row.get_mut(s)) {
+                            *v = Value::Rel(e);
+                        }
+                        if self.node_ok(p, 0, st.to, other, row)? {
+                            c += 1;
+                        }
+                    }
+                    c
+                }
+            };
+            if count > 0 {
+                add(n, i64::try_from(count).unwrap_or(i64::MAX));
+            }
+        }
+        Ok(())
+    }
+
     fn step(
         &self,
         pi: usize,
@@ -1437,6 +1582,9 @@ fn project(
     let cols = items(ev.ctx.text, proj, &table.names);
     if cols.iter().any(|c| c.1.is_some_and(contains_aggregate)) {
         let mut grouper = Grouper::new(ev, &cols, &table.names);
+        if let Some(first) = first_rows_by_column(ev, proj, &cols, where_) {
+            grouper.keep_first(first);
+        }
         for row in &table.rows {
             grouper.add(row)?;
         }
@@ -1495,19 +1643,7 @@ fn finish_projection(
             .filter_map(|(i, (_, e, _))| e.map(|e| (e, i)))
             .collect();
         let both_names: Vec<String> = old_names.iter().chain(&new_names).cloned().collect();
-        // Sort items that name a column, or repeat its expression, read
-        // the column's value without evaluating anything.
-        let columns: Option<Vec<usize>> = proj
-            .order_by
-            .iter()
-            .map(|item| match &item.expr.kind {
-                ExprKind::Var(v) => new_names.iter().rposition(|n| n == v),
-                _ => subst_exprs
-                    .iter()
-                    .find(|(e, _)| *e == &item.expr)
-                    .map(|(_, i)| *i),
-            })
-            .collect();
+        let columns = sort_columns(proj, cols);
         let k = limit.map(|l| l.saturating_add(skip));
         let directions: Vec<bool> = proj.order_by.iter().map(|i| i.descending).collect();
         out = match columns {
@@ -1582,6 +1718,46 @@ fn finish_projection(
         None => result.rows = rows.map(|(v, _, _)| v).collect(),
     }
     Ok(result)
+}
+
+/// The column each ORDER BY item reads, when every item names a column or
+/// repeats its expression: those sort on the column's value without
+/// evaluating anything.
+fn sort_columns(
+    proj: &Projection,
+    cols: &[(String, Option<&Expr>, Option<usize>)],
+) -> Option<Vec<usize>> {
+    proj.order_by
+        .iter()
+        .map(|item| match &item.expr.kind {
+            ExprKind::Var(v) => cols.iter().rposition(|c| &c.0 == v),
+            _ => cols.iter().position(|c| c.1 == Some(&item.expr)),
+        })
+        .collect()
+}
+
+/// When an aggregating projection keeps only its first `k` rows
+/// (`ORDER BY c ... LIMIT k`, with `SKIP` counted in) and sorts first on
+/// column `c`: `(c, descending, k)`. Groups that cannot be among the
+/// first `k` by that column alone need not be made.
+fn first_rows_by_column(
+    ev: &Evaluator<'_>,
+    proj: &Projection,
+    cols: &[(String, Option<&Expr>, Option<usize>)],
+    where_: Option<&Expr>,
+) -> Option<(usize, bool, usize)> {
+    if where_.is_some() || proj.distinct {
+        return None;
+    }
+    let empty = Env::new(&[], &[]);
+    let limit = count_arg(ev, proj.limit.as_ref()?, &empty).ok()?;
+    let skip = match &proj.skip {
+        Some(e) => count_arg(ev, e, &empty).ok()?,
+        None => 0,
+    };
+    let first = *sort_columns(proj, cols)?.first()?;
+    let descending = proj.order_by.first()?.descending;
+    Some((first, descending, limit.saturating_add(skip)))
 }
 
 /// Sorts `rows` by `cmp`, keeping only the first `k` when given. `cmp`
@@ -1742,6 +1918,9 @@ struct Grouper<'e, 'p> {
     /// the same node or relationship there fall into the same group, so
     /// the keys are computed once per element.
     by_element: Option<ElementGroups>,
+    /// Only the first `k` groups by aggregate `a` are wanted (see
+    /// [`Grouper::keep_first`]): `(a, descending, k)`.
+    first: Option<(usize, bool, usize)>,
 }
 
 /// The group of each node or relationship seen in one slot.
@@ -1763,6 +1942,23 @@ struct NodeCounts {
     stride: usize,
     cells: Vec<i64>,
     seen: Vec<NodeIndex>,
+}
+
+impl NodeCounts {
+    /// The counts of node `n`, one per aggregate; the node is marked seen.
+    fn cells_of(&mut self, n: NodeIndex, graph: &Graph) -> Option<&mut [i64]> {
+        if self.cells.is_empty() {
+            let bound = petgraph::visit::NodeIndexable::node_bound(graph.petgraph());
+            self.cells = vec![0; bound * self.stride];
+        }
+        let at = n.index() * self.stride;
+        let cells = self.cells.get_mut(at..at + self.stride)?;
+        if cells[0] == 0 {
+            cells[0] = 1;
+            self.seen.push(n);
+        }
+        cells.get_mut(1..)
+    }
 }
 
 impl<'e, 'p> Grouper<'e, 'p> {
@@ -1821,7 +2017,41 @@ impl<'e, 'p> Grouper<'e, 'p> {
             states: Vec::new(),
             accs: Vec::new(),
             by_element,
+            first: None,
         }
+    }
+
+    /// Tells the grouper that only the first `k` rows by column `col` (and
+    /// then other columns) are wanted. When the column is a bare count and
+    /// rows are counted per node with a key that tells the nodes apart,
+    /// nodes whose count alone puts them after the first `k` make no group.
+    fn keep_first(&mut self, (col, descending, k): (usize, bool, usize)) {
+        let Some(e) = self.cols.get(col).and_then(|c| c.1) else {
+            return;
+        };
+        let agg = self.agg_exprs.iter().position(|a| std::ptr::eq(*a, e));
+        if let Some(a) = agg.filter(|_| self.is_agg.get(col) == Some(&true)) {
+            self.first = Some((a, descending, k));
+        }
+    }
+
+    /// Whether node `n`'s key values differ from every other node's: the
+    /// keys include the node itself, or its id and `n` has one.
+    fn key_tells_apart(&self, n: NodeIndex) -> bool {
+        use super::ast::ExprKind as K;
+        self.cols
+            .iter()
+            .zip(&self.is_agg)
+            .any(|((_, e, slot), agg)| match e.map(|e| &e.kind) {
+                _ if *agg => false,
+                None => slot.is_some(),
+                Some(K::Var(_)) => true,
+                Some(K::Property(_, key)) if key.name == "id" => {
+                    let g = self.ev.graph;
+                    g.every_entity_has_id() || g.entity(n).is_some_and(|e| e.id.is_some())
+                }
+                _ => false,
+            })
     }
 
     /// Adds one input row to its group.
@@ -1850,20 +2080,11 @@ impl<'e, 'p> Grouper<'e, 'p> {
         let (Some(counts), Some(Value::Node(n))) = (by.counts.as_mut(), row.get(by.slot)) else {
             return Ok(false);
         };
-        if counts.cells.is_empty() {
-            let bound = petgraph::visit::NodeIndexable::node_bound(ev.graph.petgraph());
-            counts.cells = vec![0; bound * counts.stride];
-        }
-        let at = n.index() * counts.stride;
-        let Some(cells) = counts.cells.get_mut(at..at + counts.stride) else {
+        let Some(cells) = counts.cells_of(*n, ev.graph) else {
             return Ok(false);
         };
-        if cells[0] == 0 {
-            cells[0] = 1;
-            counts.seen.push(*n);
-        }
         let env = Env::new(self.names, row);
-        for (a, cell) in self.agg_exprs.iter().zip(&mut cells[1..]) {
+        for (a, cell) in self.agg_exprs.iter().zip(cells) {
             let counted = match &a.kind {
                 ExprKind::Call { args, .. } => match args.first() {
                     Some(x) => !ev.eval(x, &env)?.is_null(),
@@ -1876,21 +2097,91 @@ impl<'e, 'p> Grouper<'e, 'p> {
         Ok(true)
     }
 
+    /// When rows are counted per node: the slot of the node variable the
+    /// keys read, and the variables the aggregates count (`count(v)`;
+    /// `count(*)` adds none). `None` when an aggregate counts anything
+    /// else, which needs the rows.
+    fn counts_per_node(&self) -> Option<(usize, Vec<&'p str>)> {
+        let by = self.by_element.as_ref()?;
+        by.counts.as_ref()?;
+        let mut vars = Vec::new();
+        for a in &self.agg_exprs {
+            match &a.kind {
+                ExprKind::CountStar => {}
+                ExprKind::Call { args, .. } => match args.first().map(|x| &x.kind) {
+                    Some(ExprKind::Var(v)) => vars.push(v.as_str()),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        Some((by.slot, vars))
+    }
+
+    /// Adds `count` rows of node `n`, none of them null in a counted
+    /// variable (see [`Grouper::counts_per_node`]).
+    fn add_node_count(&mut self, n: NodeIndex, count: i64) {
+        let graph = self.ev.graph;
+        let Some(counts) = self.by_element.as_mut().and_then(|by| by.counts.as_mut()) else {
+            return;
+        };
+        if let Some(cells) = counts.cells_of(n, graph) {
+            cells.iter_mut().for_each(|c| *c += count);
+        }
+    }
+
     /// Turns the counts kept per node into groups.
     fn merge_node_counts(&mut self) -> Result<(), QueryError> {
         let Some(by) = self.by_element.as_mut() else {
             return Ok(());
         };
-        let (slot, Some(counts)) = (by.slot, by.counts.take()) else {
+        let (slot, Some(mut counts)) = (by.slot, by.counts.take()) else {
             return Ok(());
         };
         let k = self.agg_exprs.len();
+        let mut seen = std::mem::take(&mut counts.seen);
+        let count = |n: NodeIndex, a: usize| {
+            counts
+                .cells
+                .get(n.index() * counts.stride + 1 + a)
+                .copied()
+                .unwrap_or(0)
+        };
+        // Nodes told apart by their keys are groups by themselves when no
+        // group exists yet (rows without a node there made none).
+        let fresh = self.states.is_empty();
+        if let Some((a, descending, first)) = self.first.filter(|f| fresh && f.2 > 0) {
+            // Of the nodes that are groups by themselves, those whose count
+            // is worse than the `first`-th best cannot be among the first.
+            let mut alone: Vec<i64> = seen
+                .iter()
+                .filter(|n| self.key_tells_apart(**n))
+                .map(|n| count(*n, a))
+                .collect();
+            if alone.len() > first {
+                let (_, t, _) = if descending {
+                    alone.select_nth_unstable_by(first - 1, |x, y| y.cmp(x))
+                } else {
+                    alone.select_nth_unstable(first - 1)
+                };
+                let t = *t;
+                seen.retain(|n| {
+                    let c = count(*n, a);
+                    (if descending { c >= t } else { c <= t }) || !self.key_tells_apart(*n)
+                });
+            }
+        }
         let mut row = vec![Value::Null; self.names.len()];
-        for n in counts.seen {
+        for n in seen {
             if let Some(v) = row.get_mut(slot) {
                 *v = Value::Node(n);
             }
-            let g = self.group_of(&row)?;
+            let g = if fresh && self.key_tells_apart(n) {
+                let keys = self.key_values(&row)?;
+                self.push_group(keys, &row, None)?
+            } else {
+                self.group_of(&row)?
+            };
             let at = n.index() * counts.stride + 1;
             let cells = counts.cells.get(at..at + k).unwrap_or(&[]);
             let accs = self.accs.iter_mut().skip(g * k).take(k);
@@ -1943,17 +2234,7 @@ impl<'e, 'p> Grouper<'e, 'p> {
 
     /// The group of a row, by its key values (created when new).
     fn group_of(&mut self, row: &[Value]) -> Result<usize, QueryError> {
-        let ev = self.ev;
-        let env = Env::new(self.names, row);
-        let mut keys = Vec::with_capacity(self.cols.len());
-        for ((_, e, slot), agg) in self.cols.iter().zip(&self.is_agg) {
-            match (e, slot) {
-                (Some(_), _) if *agg => keys.push(Value::Null),
-                (Some(e), _) => keys.push(ev.eval(e, &env)?),
-                (None, Some(s)) => keys.push(row.get(*s).cloned().unwrap_or(Value::Null)),
-                _ => keys.push(Value::Null),
-            }
-        }
+        let keys = self.key_values(row)?;
         let hash = {
             let mut h = std::hash::BuildHasher::build_hasher(&self.hasher);
             keys.iter().for_each(|k| k.group_hash(&mut h));
@@ -1967,7 +2248,33 @@ impl<'e, 'p> Grouper<'e, 'p> {
             }
             at = self.same_hash.get(at).copied().unwrap_or(usize::MAX);
         }
-        ev.ctx.check_rows(
+        self.push_group(keys, row, Some((hash, first)))
+    }
+
+    /// The grouping key values of a row (null in aggregate columns).
+    fn key_values(&self, row: &[Value]) -> Result<Vec<Value>, QueryError> {
+        let env = Env::new(self.names, row);
+        let mut keys = Vec::with_capacity(self.cols.len());
+        for ((_, e, slot), agg) in self.cols.iter().zip(&self.is_agg) {
+            match (e, slot) {
+                (Some(_), _) if *agg => keys.push(Value::Null),
+                (Some(e), _) => keys.push(self.ev.eval(e, &env)?),
+                (None, Some(s)) => keys.push(row.get(*s).cloned().unwrap_or(Value::Null)),
+                _ => keys.push(Value::Null),
+            }
+        }
+        Ok(keys)
+    }
+
+    /// Makes a new group with these keys, findable by `hash` when given
+    /// (`(hash, the first group with that hash)`).
+    fn push_group(
+        &mut self,
+        keys: Vec<Value>,
+        row: &[Value],
+        hash: Option<(u64, Option<usize>)>,
+    ) -> Result<usize, QueryError> {
+        self.ev.ctx.check_rows(
             self.states.len() + 1,
             || "the groups of an aggregation".to_string(),
             None,
@@ -1978,10 +2285,13 @@ impl<'e, 'p> Grouper<'e, 'p> {
             Vec::new()
         };
         self.states.push((keys, row));
-        self.same_hash.push(first.unwrap_or(usize::MAX));
-        self.accs.extend(self.agg_exprs.iter().map(|a| new_acc(a)));
         let at = self.states.len() - 1;
-        self.groups.insert(hash, at);
+        self.same_hash
+            .push(hash.and_then(|(_, first)| first).unwrap_or(usize::MAX));
+        self.accs.extend(self.agg_exprs.iter().map(|a| new_acc(a)));
+        if let Some((hash, _)) = hash {
+            self.groups.insert(hash, at);
+        }
         Ok(at)
     }
 

@@ -220,6 +220,52 @@ pub fn plan_match<'q>(
     MatchPlan { parts: out }
 }
 
+/// Whether a MATCH's matches can be counted per node instead of made
+/// into rows, when the aggregation after it keys on the node in
+/// `key_slot` and only counts rows or the variables in `counted`.
+///
+/// It can when the MATCH is one plain part of one fixed-length
+/// relationship, anchored at the key node (bound here for the first
+/// time), with no `WHERE` and no path variable, and every counted
+/// variable is bound by this part (so never null). Each anchor node's
+/// count is then its number of matching relationships: with the typed
+/// adjacency index and nothing else to check, the length of its list.
+pub fn counts_per_anchor(
+    m: &super::ast::Match,
+    plan: &MatchPlan<'_>,
+    key_slot: usize,
+    counted: &[&str],
+    scope: &[String],
+) -> bool {
+    let [p] = plan.parts.as_slice() else {
+        return false;
+    };
+    let (Some(rel), [step]) = (p.rel(0), p.steps.as_slice()) else {
+        return false;
+    };
+    let other = p.nodes.get(step.to).copied();
+    let fresh = |u: Option<VarUse>| matches!(u, Some(VarUse::Anon | VarUse::New(_)));
+    let bound_here = [
+        Some(key_slot),
+        other.and_then(VarUse::slot),
+        p.rels.first().and_then(|u| u.slot()),
+    ];
+    !m.optional
+        && m.where_.is_none()
+        && p.part.kind == PathKind::Plain
+        && p.path == VarUse::Anon
+        && rel.length.is_none()
+        && p.filters.iter().all(Vec::is_empty)
+        && step.from == p.anchor_at
+        && p.nodes.get(p.anchor_at) == Some(&VarUse::New(key_slot))
+        && fresh(other)
+        && fresh(p.rels.first().copied())
+        && counted.iter().all(|v| {
+            let slot = scope.iter().rposition(|n| n == v);
+            slot.is_some() && bound_here.contains(&slot)
+        })
+}
+
 /// Whether a part's variable-length relationship can be matched as
 /// reachability: plain pattern, lower bound 0 or 1, directed, and neither
 /// the relationship list nor the path is named.
