@@ -552,6 +552,19 @@ fn a_change_to_the_graph_drops_the_typed_adjacency_index() {
     assert_eq!(sorted_rows(&mut g, q), ["armz"]);
     sorted_rows(&mut g, "MATCH (:Person)-[r:OWNS]->() DELETE r");
     assert!(sorted_rows(&mut g, q).is_empty());
+    // The typed lists carry the label bits of each relation's other end;
+    // a label set or removed drops them.
+    let labelled = "MATCH (a {id: 'rostec'})-[:OWNS]->(b:Listed) RETURN b.id";
+    run_script(&mut g, WARM, &Params::new(), &Options::default()).unwrap();
+    assert!(g.adjacency().is_some());
+    assert!(sorted_rows(&mut g, labelled).is_empty());
+    sorted_rows(&mut g, "MATCH (b {id: 'tomtor'}) SET b:Listed");
+    assert!(g.adjacency().is_none());
+    run_script(&mut g, WARM, &Params::new(), &Options::default()).unwrap();
+    assert_eq!(sorted_rows(&mut g, labelled), ["tomtor"]);
+    sorted_rows(&mut g, "MATCH (b {id: 'tomtor'}) REMOVE b:Listed");
+    run_script(&mut g, WARM, &Params::new(), &Options::default()).unwrap();
+    assert!(sorted_rows(&mut g, labelled).is_empty());
 }
 
 /// Counting matches per node (a MATCH of one relationship straight into

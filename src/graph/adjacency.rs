@@ -28,6 +28,10 @@ pub struct Adjacent {
     pub ty: Sym,
     /// The entity at the other end.
     pub other: NodeIndex,
+    /// The other end's labels whose symbols are below 32, as bits (bit
+    /// `i`: the label with symbol `i`), so that a label test on the other
+    /// end needs no read of it. The index is dropped when labels change.
+    pub labels: u32,
     /// The relation.
     pub edge: EdgeIndex,
 }
@@ -42,7 +46,12 @@ struct Csr {
 }
 
 impl Csr {
-    fn build<N, E>(g: &StableDiGraph<N, E>, dir: Direction, ty: impl Fn(&E) -> Sym) -> Option<Csr> {
+    fn build<N, E>(
+        g: &StableDiGraph<N, E>,
+        dir: Direction,
+        ty: impl Fn(&E) -> Sym,
+        labels: impl Fn(NodeIndex) -> u32,
+    ) -> Option<Csr> {
         let bound = g.node_bound();
         let mut offsets = vec![0u32; bound + 1];
         let end = |e: &petgraph::stable_graph::EdgeReference<'_, E>| match dir {
@@ -62,6 +71,7 @@ impl Csr {
             ty: Sym::from_index(0),
             other: NodeIndex::new(0),
             edge: EdgeIndex::new(0),
+            labels: 0,
         };
         let mut entries = vec![blank; total];
         // Newest first within an entity, as petgraph lists them.
@@ -73,6 +83,7 @@ impl Csr {
                 ty: ty(e.weight()),
                 other,
                 edge: e.id(),
+                labels: labels(other),
             };
             *at += 1;
         }
@@ -106,10 +117,14 @@ pub struct Adjacency {
 impl Adjacency {
     /// Builds the index of `g`; `None` when the graph has more than
     /// `u32::MAX` relations.
-    pub fn build<N, E>(g: &StableDiGraph<N, E>, ty: impl Fn(&E) -> Sym + Copy) -> Option<Self> {
+    pub fn build<N, E>(
+        g: &StableDiGraph<N, E>,
+        ty: impl Fn(&E) -> Sym + Copy,
+        labels: impl Fn(NodeIndex) -> u32 + Copy,
+    ) -> Option<Self> {
         Some(Adjacency {
-            outgoing: Csr::build(g, Direction::Outgoing, ty)?,
-            incoming: Csr::build(g, Direction::Incoming, ty)?,
+            outgoing: Csr::build(g, Direction::Outgoing, ty, labels)?,
+            incoming: Csr::build(g, Direction::Incoming, ty, labels)?,
         })
     }
 
@@ -154,6 +169,7 @@ impl AdjacencyCache {
         &self,
         g: &StableDiGraph<N, E>,
         ty: impl Fn(&E) -> Sym + Copy,
+        labels: impl Fn(NodeIndex) -> u32 + Copy,
     ) -> Option<&Adjacency> {
         if let Some(built) = self.index.get() {
             return built.as_ref();
@@ -163,7 +179,9 @@ impl AdjacencyCache {
         if walks < worth {
             return None;
         }
-        self.index.get_or_init(|| Adjacency::build(g, ty)).as_ref()
+        self.index
+            .get_or_init(|| Adjacency::build(g, ty, labels))
+            .as_ref()
     }
 
     /// Drops the index after a change to the graph.
@@ -187,7 +205,8 @@ mod tests {
         let e2 = g.add_edge(a, c, 1);
         let e3 = g.add_edge(a, c, 2);
         let _e4 = g.add_edge(c, a, 2);
-        let adj = Adjacency::build(&g, |t| Sym::from_index(*t as usize)).unwrap();
+        let adj =
+            Adjacency::build(&g, |t| Sym::from_index(*t as usize), |n| n.index() as u32).unwrap();
         let out2: Vec<_> = adj
             .typed(a, Direction::Outgoing, Sym::from_index(2))
             .iter()
@@ -206,6 +225,7 @@ mod tests {
         let into_a = adj.typed(a, Direction::Incoming, Sym::from_index(2));
         assert_eq!(into_a.len(), 1);
         assert_eq!(into_a[0].other, c);
+        assert_eq!(into_a[0].labels, 2, "c's label bits, as given");
         assert!(adj
             .typed(b, Direction::Outgoing, Sym::from_index(2))
             .is_empty());
@@ -226,11 +246,11 @@ mod tests {
         let cache = AdjacencyCache::default();
         for _ in 0..WALKS_BEFORE_BUILDING {
             assert!(cache
-                .get_or_count(&g, |t| Sym::from_index(*t as usize))
+                .get_or_count(&g, |t| Sym::from_index(*t as usize), |_| 0)
                 .is_none());
         }
         assert!(cache
-            .get_or_count(&g, |t| Sym::from_index(*t as usize))
+            .get_or_count(&g, |t| Sym::from_index(*t as usize), |_| 0)
             .is_some());
         let mut copy = cache.clone();
         assert!(copy.index.get().is_none());

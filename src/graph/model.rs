@@ -491,8 +491,12 @@ impl Graph {
     /// (each call without it counts one walk of a relation list; see
     /// [`super::adjacency::AdjacencyCache`]).
     pub fn adjacency(&self) -> Option<&super::adjacency::Adjacency> {
+        let bits = |n: NodeIndex| {
+            // The low 32 bits: labels with symbols below 32.
+            self.label_bits.get(n.index()).map_or(0, |b| *b as u32)
+        };
         self.adjacency
-            .get_or_count(&self.inner, |r: &Relation| r.ty)
+            .get_or_count(&self.inner, |r: &Relation| r.ty, bits)
     }
 
     /// How many relations leave or enter `n`.
@@ -744,6 +748,8 @@ impl Graph {
         }
         e.labels.push(label);
         self.update_label_bits(n);
+        // The typed lists carry each entity's label bits.
+        self.adjacency.clear();
         self.changes.labels_added += 1;
         self.by_label.entry(label).or_default().push(n);
         true
@@ -759,6 +765,7 @@ impl Graph {
         };
         e.labels.remove(at);
         self.update_label_bits(n);
+        self.adjacency.clear();
         self.changes.labels_removed += 1;
         if let Some(v) = self.by_label.get_mut(&label) {
             v.retain(|&m| m != n);

@@ -444,11 +444,18 @@ pub(crate) struct Matcher<'e, 'q> {
     /// Each part's node labels by position, resolved once; `None` when a
     /// label is unknown to the graph (nothing matches there).
     labels: Vec<Vec<Option<Vec<Sym>>>>,
+    /// The same labels as bits, where every one has a symbol below 32 and
+    /// there is at least one (to test against known label bits).
+    label_masks: Vec<Vec<Option<u32>>>,
 }
 
-/// The relations `Matcher::edges` yields: (relation, entity at the other
-/// end, the relation when it was read).
-type EdgeIter<'e> = Box<dyn Iterator<Item = (EdgeIndex, NodeIndex, Option<&'e Relation>)> + 'e>;
+/// One relation as `Matcher::edges` yields it: the relation, the entity at
+/// the other end, the relation when it was read, and the other end's label
+/// bits when the typed lists carry them.
+type Edge<'e> = (EdgeIndex, NodeIndex, Option<&'e Relation>, Option<u32>);
+
+/// The relations `Matcher::edges` yields.
+type EdgeIter<'e> = Box<dyn Iterator<Item = Edge<'e>> + 'e>;
 
 /// The relationship filters of one chain position, resolved once.
 struct RelFilter {
@@ -459,7 +466,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
     /// A matcher for `plan`, whose slots are named by `names`.
     pub fn new(ev: &'e Evaluator<'e>, plan: &'e MatchPlan<'q>, names: &'e [String]) -> Self {
         let g = ev.graph;
-        let labels = plan
+        let labels: Vec<Vec<Option<Vec<Sym>>>> = plan
             .parts
             .iter()
             .map(|p| {
@@ -472,11 +479,26 @@ impl<'e, 'q> Matcher<'e, 'q> {
                     .collect()
             })
             .collect();
+        let label_masks = labels
+            .iter()
+            .map(|part| {
+                part.iter()
+                    .map(|want| {
+                        let want = want.as_ref().filter(|w| !w.is_empty())?;
+                        want.iter().try_fold(0u32, |m, l| {
+                            let bit = 1u32.checked_shl(u32::try_from(l.index()).ok()?)?;
+                            Some(m | bit)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         Matcher {
             ev,
             plan,
             names,
             labels,
+            label_masks,
         }
     }
 
@@ -577,6 +599,20 @@ impl<'e, 'q> Matcher<'e, 'q> {
         n: NodeIndex,
         row: &[Value],
     ) -> Result<bool, QueryError> {
+        self.node_ok_known(p, pi, at, n, row, None)
+    }
+
+    /// [`Matcher::node_ok`], with `n`'s label bits when they are known
+    /// (see [`crate::graph::adjacency::Adjacent::labels`]).
+    fn node_ok_known(
+        &self,
+        p: &PartPlan<'q>,
+        pi: usize,
+        at: usize,
+        n: NodeIndex,
+        row: &[Value],
+        known: Option<u32>,
+    ) -> Result<bool, QueryError> {
         let g = self.ev.graph;
         let Some(np) = p.node(at) else {
             return Ok(false);
@@ -593,7 +629,17 @@ impl<'e, 'q> Matcher<'e, 'q> {
         }
         match self.labels.get(pi).and_then(|ls| ls.get(at)) {
             Some(Some(want)) => {
-                if !g.has_labels(n, want) {
+                let mask = self
+                    .label_masks
+                    .get(pi)
+                    .and_then(|m| m.get(at))
+                    .copied()
+                    .flatten();
+                let has = match (known, mask) {
+                    (Some(bits), Some(mask)) => bits & mask == mask,
+                    _ => g.has_labels(n, want),
+                };
+                if !has {
                     return Ok(false);
                 }
             }
@@ -735,7 +781,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 let incoming = both && i % 2 == 1;
                 list.iter()
                     .filter(move |a| !incoming || a.other != n)
-                    .map(|a| (a.edge, a.other, None))
+                    .map(|a| (a.edge, a.other, None, Some(a.labels)))
             });
             return Box::new(fast);
         }
@@ -751,7 +797,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
                     // A self-loop is seen once when walking either way.
                     .filter(move |(_, other, _)| !both || *other != n),
             )
-            .map(|(e, o, r)| (e, o, Some(r)));
+            .map(|(e, o, r)| (e, o, Some(r), None));
         Box::new(slow)
     }
 
@@ -764,7 +810,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         si: usize,
         st: Step,
         filter: &RelFilter,
-        (e, other, r): (EdgeIndex, NodeIndex, Option<&Relation>),
+        (e, other, r, labels): Edge<'_>,
         row: &mut Vec<Value>,
         states: &mut Vec<PartState>,
         used: &mut Vec<EdgeIndex>,
@@ -788,7 +834,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             }
             _ => {}
         }
-        if !self.node_ok(p, pi, st.to, other, row)? {
+        if !self.node_ok_known(p, pi, st.to, other, row, labels)? {
             return Ok(());
         }
         self.bind_node(p, pi, st.to, other, row, states);
@@ -861,7 +907,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
                         0,
                         st,
                         &filter,
-                        (e, other, Some(r)),
+                        (e, other, Some(r), None),
                         row,
                         states,
                         used,
@@ -978,7 +1024,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 Some(c) => c,
                 None => {
                     let mut c = 0;
-                    for (e, other, r) in self.edges(n, rp.direction, st.rightward(), &filter) {
+                    for (e, other, r, _) in self.edges(n, rp.direction, st.rightward(), &filter) {
                         if !self.rel_ok(p, st.rel, &filter, e, r, row)? {
                             continue;
                         }
@@ -1038,8 +1084,8 @@ impl<'e, 'q> Matcher<'e, 'q> {
         }
         match rp.length {
             None => {
-                for (e, other, r) in self.edges(cur, rp.direction, st.rightward(), &filter) {
-                    self.hop(pi, si, st, &filter, (e, other, r), row, states, used, emit)?;
+                for edge in self.edges(cur, rp.direction, st.rightward(), &filter) {
+                    self.hop(pi, si, st, &filter, edge, row, states, used, emit)?;
                 }
                 Ok(())
             }
@@ -1112,7 +1158,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         if depth >= max {
             return Ok(());
         }
-        for (e, other, r) in self.edges(cur, rp.direction, st.rightward(), filter) {
+        for (e, other, r, _) in self.edges(cur, rp.direction, st.rightward(), filter) {
             if used.contains(&e) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
                 continue;
             }
@@ -1170,7 +1216,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         }
         while depth < max && !frontier.is_empty() {
             for &n in &frontier {
-                for (e, other, r) in self.edges(n, rp.direction, st.rightward(), filter) {
+                for (e, other, r, _) in self.edges(n, rp.direction, st.rightward(), filter) {
                     if !self.rel_ok(p, st.rel, filter, e, r, row)? {
                         continue;
                     }
@@ -1268,7 +1314,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             };
             let mut next = Vec::new();
             'level: for &n in frontier.iter() {
-                for (e, o, r) in self.edges(n, rp.direction, st.rightward() == forward, filter) {
+                for (e, o, r, _) in self.edges(n, rp.direction, st.rightward() == forward, filter) {
                     if seen.contains_key(&o) || !self.rel_ok(p, st.rel, filter, e, r, row)? {
                         continue;
                     }
@@ -1357,7 +1403,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             if d >= max {
                 continue;
             }
-            for (e, other, r) in self.edges(n, rp.direction, st.rightward(), filter) {
+            for (e, other, r, _) in self.edges(n, rp.direction, st.rightward(), filter) {
                 if !self.rel_ok(p, st.rel, filter, e, r, row)? {
                     continue;
                 }
