@@ -247,6 +247,26 @@ fn every_format_matches_its_golden_file_and_dot_lays_out_cleanly() {
     }
 }
 
+/// The files under `dir`, relative to it, sorted, with `/` between
+/// folders.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
 fn csv_directories_match_their_golden_files() {
     for (name, graph) in [("hostile-csv", Some(HOSTILE)), ("seed-csv", None)] {
@@ -257,21 +277,32 @@ fn csv_directories_match_their_golden_files() {
             graph,
             &["export", "--to", "csv", "-o", &target_s],
         ));
-        let mut files: Vec<String> = std::fs::read_dir(&target)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        files.sort();
-        assert_eq!(
-            files,
-            [
-                "load-ladybug.cypher",
-                "nodes.csv",
-                "relationships.csv",
-                "sources.csv"
-            ],
-            "{name}: no temporary file may be left behind"
+        let files = files_under(&target);
+        for f in [
+            "load-ladybug.cypher",
+            "nodes.csv",
+            "relationships.csv",
+            "sources.csv",
+        ] {
+            assert!(files.iter().any(|x| x == f), "{name}: {f} missing");
+        }
+        assert!(
+            files
+                .iter()
+                .all(|f| !f.starts_with('.') && !f.contains("/.") && !f.ends_with(".tmp")),
+            "{name}: no temporary file may be left behind: {files:?}"
         );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "{name}: nothing beside the folder"
+        );
+        if blessing() {
+            let _ = std::fs::remove_dir_all(root().join("tests/golden/export").join(name));
+        } else {
+            let golden_dir = root().join("tests/golden/export").join(name);
+            assert_eq!(files, files_under(&golden_dir), "{name}: the file set");
+        }
         for f in files {
             let text = std::fs::read_to_string(target.join(&f)).unwrap();
             golden(&format!("{name}/{f}"), &text);
@@ -817,4 +848,245 @@ fn the_csv_export_of_the_seed_graph_loads_into_ladybugdb_with_the_same_answers()
         );
     }
     assert_eq!(compared.len(), INTEROP.len());
+}
+
+// ----- the LadybugDB files of the CSV export ----------------------------------
+
+/// A small ownership graph: a person with two labels, an entity whose only
+/// label is that second one, a note with a line break.
+const OWNERS: &str = r#"{"kg": 1,
+  "sources": [{"id": "s", "url": "https://example.org/s"}],
+  "entities": [
+    {"id": "p1", "labels": ["Person", "Owner"], "name": "Pat", "aliases": ["P", "Patty"]},
+    {"id": "p2", "labels": ["Person"], "name": "Quinn"},
+    {"id": "c1", "labels": ["Company"], "name": "Acme", "props": {"country": "RU"}},
+    {"id": "c2", "labels": ["Company"], "name": "Beta, Inc.", "props": {"country": "KZ"}},
+    {"id": "d1", "labels": ["Deposit"], "name": "Deep", "props": {"country": "RU"}},
+    {"id": "d2", "labels": ["Deposit"], "name": "Far", "props": {"country": "KZ"}},
+    {"id": "x1", "labels": ["Owner"], "name": "Only an owner"}
+  ],
+  "relations": [
+    {"from": "p1", "type": "OWNS", "to": "c1", "props": {"share": 60}},
+    {"from": "p2", "type": "OWNS", "to": "c1", "props": {"share": 40}},
+    {"from": "c1", "type": "OWNS", "to": "c2", "props": {"share": 51.5}},
+    {"from": "c2", "type": "OWNS", "to": "d1", "props": {"share": 100}},
+    {"from": "c1", "type": "OWNS", "to": "d2", "props": {"share": 20}},
+    {"from": "p1", "type": "OWNS", "to": "d1"},
+    {"from": "x1", "type": "CONTROLS", "to": "c2", "source": "s", "note": "line one\nline two"},
+    {"from": "c2", "type": "PART_OF", "to": "c1", "since": "2020-01-01"}
+  ]
+}
+"#;
+
+fn owners_file(dir: &std::path::Path) -> String {
+    let path = dir.join("owners.json");
+    std::fs::write(&path, OWNERS).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn first_line(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_csv_export_writes_one_ladybug_file_per_label_and_per_type_and_table_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = owners_file(dir.path());
+    let out = dir.path().join("out");
+    ok(&[
+        "-g",
+        &graph,
+        "export",
+        "--to",
+        "csv",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        files_under(&out),
+        [
+            "ladybug/nodes_Company.csv",
+            "ladybug/nodes_Deposit.csv",
+            "ladybug/nodes_Owner.csv",
+            "ladybug/nodes_Person.csv",
+            "ladybug/rels_CONTROLS_Owner_Company.csv",
+            "ladybug/rels_OWNS_Company_Company.csv",
+            "ladybug/rels_OWNS_Company_Deposit.csv",
+            "ladybug/rels_OWNS_Person_Company.csv",
+            "ladybug/rels_OWNS_Person_Deposit.csv",
+            "ladybug/rels_PART_OF_Company_Company.csv",
+            "load-ladybug.cypher",
+            "nodes.csv",
+            "relationships.csv",
+            "sources.csv",
+        ]
+    );
+    assert_eq!(
+        first_line(&out.join("nodes.csv")),
+        "id:ID,:LABEL,name,aliases:string[],country"
+    );
+    assert_eq!(
+        first_line(&out.join("relationships.csv")),
+        ":START_ID,:END_ID,:TYPE,since,until,source,locator,note,quote,share:double"
+    );
+    assert_eq!(
+        first_line(&out.join("sources.csv")),
+        "id,url,title,published"
+    );
+    // The entity with two labels is in the table of its first one, with
+    // both labels kept; the table of the second holds only x1.
+    assert_eq!(
+        std::fs::read_to_string(out.join("ladybug/nodes_Person.csv")).unwrap(),
+        "id,labels,name,aliases,country\np1,Person;Owner,Pat,P;Patty,\np2,Person,Quinn,,\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("ladybug/nodes_Owner.csv")).unwrap(),
+        "id,labels,name,aliases,country\nx1,Owner,Only an owner,,\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("ladybug/rels_OWNS_Person_Company.csv")).unwrap(),
+        "from,to,since,until,source,locator,note,quote,share\np1,c1,,,,,,,60\np2,c1,,,,,,,40\n"
+    );
+    let script = std::fs::read_to_string(out.join("load-ladybug.cypher")).unwrap();
+    for line in [
+        "CREATE NODE TABLE `Person`(id STRING PRIMARY KEY, labels STRING, name STRING, aliases STRING, `country` STRING);",
+        "CREATE REL TABLE `OWNS`(FROM `Person` TO `Company`, FROM `Person` TO `Deposit`, FROM `Company` TO `Company`, FROM `Company` TO `Deposit`, since STRING, until STRING, source STRING, locator STRING, note STRING, quote STRING, `share` DOUBLE);",
+        "COPY `Person` FROM 'ladybug/nodes_Person.csv' (HEADER=true);",
+        "COPY `OWNS` FROM 'ladybug/rels_OWNS_Company_Deposit.csv' (HEADER=true, FROM='Company', TO='Deposit');",
+        // A quoted line break needs LadybugDB's serial CSV reader.
+        "COPY `CONTROLS` FROM 'ladybug/rels_CONTROLS_Owner_Company.csv' (HEADER=true, PARALLEL=false, FROM='Owner', TO='Company');",
+    ] {
+        assert!(script.lines().any(|l| l == line), "{line}\nnot in\n{script}");
+    }
+}
+
+#[test]
+fn the_csv_export_reads_back_with_import_and_a_second_export_replaces_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = owners_file(dir.path());
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    // A first export of another graph leaves tables this one does not have.
+    ok(&["export", "--to", "csv", "-o", out_s]);
+    assert!(out.join("ladybug/nodes_Region.csv").exists());
+    ok(&["-g", &graph, "export", "--to", "csv", "-o", out_s]);
+    assert!(
+        !out.join("ladybug/nodes_Region.csv").exists(),
+        "the old ladybug/ folder is replaced as a whole"
+    );
+    assert!(out.join("ladybug/nodes_Owner.csv").exists());
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with('.')),
+        "no staging folder left: {names:?}"
+    );
+    // `kg import --from csv` reads the top-level files and gives the graph
+    // back.
+    let imported = ok(&["import", "--from", "csv", out_s]);
+    let back = dir.path().join("back.json");
+    std::fs::write(&back, imported).unwrap();
+    let q = "MATCH (p:Owner)-[r]->(x) RETURN p.id, labels(p), type(r), x.id, r.note ORDER BY p.id, x.id";
+    assert_eq!(
+        ok(&["--format", "json", "-g", &graph, "query", q]),
+        ok(&["--format", "json", "-g", back.to_str().unwrap(), "query", q])
+    );
+}
+
+#[test]
+fn an_export_in_the_way_of_a_file_or_folder_fails_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    ok(&["export", "--to", "csv", "-o", out_s]);
+    let before: Vec<(String, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect();
+    // A folder where the export writes nodes.csv.
+    std::fs::remove_file(out.join("nodes.csv")).unwrap();
+    std::fs::create_dir(out.join("nodes.csv")).unwrap();
+    let graph = owners_file(dir.path());
+    let r = run(&["-g", &graph, "export", "--to", "csv", "-o", out_s]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "{}: is in the way: the export writes a file here; move it away\n",
+            out.join("nodes.csv").display()
+        )
+    );
+    let after: Vec<(String, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(out.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect();
+    let expected: Vec<(String, Vec<u8>)> = before
+        .into_iter()
+        .filter(|(f, _)| f != "nodes.csv")
+        .collect();
+    assert_eq!(after, expected, "the old export stays as it was");
+    assert!(out.join("nodes.csv").is_dir());
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+
+    // A file where the export writes the ladybug/ folder.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("ladybug"), "mine").unwrap();
+    let r = run(&["export", "--to", "csv", "-o", other.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "{}: is in the way: the export writes a folder here; move it away\n",
+            other.join("ladybug").display()
+        )
+    );
+    assert_eq!(files_under(&other), ["ladybug"]);
+    assert_eq!(
+        std::fs::read_to_string(other.join("ladybug")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn csv_into_a_file_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file.csv");
+    std::fs::write(&file, "x").unwrap();
+    let r = run(&["export", "--to", "csv", "-o", file.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "{}: exists and is not a directory: give a directory (it is created when missing)\n",
+            file.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let r = run(&["export", "--to", "csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("nodes.csv, relationships.csv, sources.csv, ladybug/, load-ladybug.cypher"),
+        "{}",
+        r.stderr
+    );
 }

@@ -106,7 +106,10 @@ impl Staging {
         let existed = dir.exists();
         let parent = if existed {
             if !dir.is_dir() {
-                return Err(io_error(dir, "exists and is not a directory"));
+                return Err(io_error(
+                    dir,
+                    "exists and is not a directory: give a directory (it is created when missing)",
+                ));
             }
             dir.to_path_buf()
         } else {
@@ -146,6 +149,14 @@ impl Staging {
     ) -> Result<(), ExportError> {
         let path = self.stage.join(name);
         let shown = self.dir.join(name);
+        let mut parts = Path::new(name).components();
+        let top = parts
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !self.names.contains(&top) {
+            self.check_way(&top, parts.next().is_some())?;
+        }
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error(&shown, e))?;
         }
@@ -159,13 +170,22 @@ impl Staging {
             .and_then(|()| writer.into_inner().map_err(|e| e.into_error()))
             .and_then(|file| file.sync_all())
             .map_err(|e| io_error(&shown, e))?;
-        let top = Path::new(name)
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .unwrap_or_default();
         if !self.names.contains(&top) {
             self.names.push(top);
+        }
+        Ok(())
+    }
+
+    /// Fails when the top-level entry `name` of an existing `dir` is a
+    /// file where a folder is to go, or the reverse.
+    fn check_way(&self, name: &str, new_is_dir: bool) -> Result<(), ExportError> {
+        let target = self.dir.join(name);
+        if self.existed && target.exists() && target.is_dir() != new_is_dir {
+            let kind = if new_is_dir { "a folder" } else { "a file" };
+            return Err(io_error(
+                &target,
+                format!("is in the way: the export writes {kind} here; move it away"),
+            ));
         }
         Ok(())
     }
@@ -181,15 +201,7 @@ impl Staging {
         // Check first, so that no rename below fails half-way for a
         // reason known in advance.
         for name in &self.names {
-            let new_is_dir = self.stage.join(name).is_dir();
-            let target = self.dir.join(name);
-            if target.exists() && target.is_dir() != new_is_dir {
-                let kind = if new_is_dir { "a folder" } else { "a file" };
-                return Err(io_error(
-                    &target,
-                    format!("is in the way: the export writes {kind} here; move it away"),
-                ));
-            }
+            self.check_way(name, self.stage.join(name).is_dir())?;
         }
         let old = self.stage.join(".old");
         for name in &self.names {
@@ -218,5 +230,80 @@ impl Drop for Staging {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn fail_half_way(w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(b"half a row,")?;
+        Err(std::io::Error::other("the disk is full"))
+    }
+
+    #[test]
+    fn a_failure_leaves_no_new_folder_and_no_staging_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let mut stage = Staging::begin(&dir).unwrap();
+        stage.file("a.csv", |w| w.write_all(b"a\n")).unwrap();
+        stage.file("sub/b.csv", |w| w.write_all(b"b\n")).unwrap();
+        let err = stage.file("c.csv", fail_half_way).unwrap_err();
+        assert!(err.to_string().contains("the disk is full"), "{err}");
+        drop(stage);
+        assert_eq!(entries(tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_failure_keeps_the_old_files_of_an_existing_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        fs::write(dir.join("sub/b.csv"), "old b").unwrap();
+        let mut stage = Staging::begin(&dir).unwrap();
+        stage.file("a.csv", |w| w.write_all(b"new a")).unwrap();
+        stage.file("sub/c.csv", |w| w.write_all(b"new c")).unwrap();
+        assert!(stage.file("d.csv", fail_half_way).is_err());
+        drop(stage);
+        assert_eq!(entries(&dir), ["a.csv", "sub"]);
+        assert_eq!(entries(&dir.join("sub")), ["b.csv"]);
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old a");
+    }
+
+    #[test]
+    fn commit_replaces_files_and_whole_subfolders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join("a.csv"), "old a").unwrap();
+        fs::write(dir.join("keep.txt"), "mine").unwrap();
+        fs::write(dir.join("sub/stale.csv"), "stale").unwrap();
+        let mut stage = Staging::begin(&dir).unwrap();
+        stage.file("a.csv", |w| w.write_all(b"new a")).unwrap();
+        stage.file("sub/c.csv", |w| w.write_all(b"new c")).unwrap();
+        stage.commit().unwrap();
+        assert_eq!(entries(&dir), ["a.csv", "keep.txt", "sub"]);
+        assert_eq!(entries(&dir.join("sub")), ["c.csv"]);
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new a");
+
+        let fresh = tmp.path().join("fresh");
+        let mut stage = Staging::begin(&fresh).unwrap();
+        stage.file("x.csv", |w| w.write_all(b"x")).unwrap();
+        stage.commit().unwrap();
+        assert_eq!(entries(&fresh), ["x.csv"]);
+        assert_eq!(entries(tmp.path()), ["fresh", "out"]);
     }
 }
