@@ -1214,7 +1214,7 @@ fn a_second_label_is_a_column_in_ladybugdb_not_a_table() {
 fn odd_graph() -> Graph {
     use kg::graph::{Entity, PropValue, Props, Relation};
     let mut g = Graph::new();
-    let mut add = |g: &mut Graph, id: &str, labels: &[&str]| {
+    let add = |g: &mut Graph, id: &str, labels: &[&str]| {
         let labels = labels.iter().map(|l| g.intern(l)).collect();
         let mut props = Props::new();
         let k = g.intern("rank");
@@ -1234,7 +1234,7 @@ fn odd_graph() -> Graph {
     let upper = add(&mut g, "upper", &["Person"]);
     let lower = add(&mut g, "lower", &["person"]);
     let quote = add(&mut g, "quote", &["it's `odd`"]);
-    let mut rel = |g: &mut Graph, a, b, ty: &str| {
+    let rel = |g: &mut Graph, a, b, ty: &str| {
         let t = g.intern(ty);
         g.add_relation(a, b, Relation::new(t)).unwrap();
     };
