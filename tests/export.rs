@@ -1337,3 +1337,57 @@ fn odd_labels_and_unlabelled_entities_get_valid_tables_and_file_names() {
     assert_eq!(kg[0].rows[0][0], Value::Str("agency".into()));
     assert_eq!(kg[0].rows[0][1], Value::Str("dash".into()));
 }
+
+#[test]
+fn a_property_named_like_a_fixed_column_gets_its_own_column_in_ladybugdb() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("clash.json");
+    std::fs::write(
+        &graph,
+        r#"{"kg": 1, "entities": [
+  {"id": "a", "labels": ["Thing"], "name": "A", "props": {"labels": "mine", "Aliases": 3}},
+  {"id": "b", "labels": ["Thing"], "name": "B"}],
+ "relations": [{"from": "a", "type": "R", "to": "b", "note": "the field", "props": {"Note": "the property"}}]}
+"#,
+    )
+    .unwrap();
+    let graph = graph.to_str().unwrap();
+    let out = dir.path().join("out");
+    ok(&[
+        "-g",
+        graph,
+        "export",
+        "--to",
+        "csv",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        first_line(&out.join("ladybug/nodes_Thing.csv")),
+        "id,labels,name,aliases,Aliases_prop,labels_prop"
+    );
+    assert_eq!(
+        first_line(&out.join("ladybug/rels_R_Thing_Thing.csv")),
+        "from,to,since,until,source,locator,note,quote,Note_prop"
+    );
+    let script = std::fs::read_to_string(out.join("load-ladybug.cypher")).unwrap();
+    assert!(
+        script.contains("aliases STRING, `Aliases_prop` INT64, `labels_prop` STRING);"),
+        "{script}"
+    );
+    let Some(python) = ladybug_python() else {
+        return;
+    };
+    let q = "MATCH (a:Thing)-[r:R]->(b) RETURN a.labels, a.labels_prop, a.Aliases_prop, r.note, r.Note_prop";
+    let lb = ladybug_answers(&python, &out, &[("q", q)].into_iter().collect());
+    assert_eq!(
+        normalise(&lb["q"]),
+        normalise(&serde_json::json!([[
+            "Thing",
+            "mine",
+            3,
+            "the field",
+            "the property"
+        ]]))
+    );
+}

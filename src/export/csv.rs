@@ -31,7 +31,8 @@
 //! table names ignore case and node and rel tables share them: labels
 //! that differ only in case share the table named by the first one met,
 //! and a relationship type whose name is taken by a node table gets the
-//! table `<TYPE>_REL` (then `_REL2`, ...). File names keep letters,
+//! table `<TYPE>_REL` (then `_REL2`, ...); a property named like a fixed
+//! column (`labels`, `note`) is the column `<key>_prop`. File names keep letters,
 //! digits and `_` of the table names, `-` for other characters, and a
 //! `_2`, `_3`, ... when two would be the same.
 //!
@@ -251,26 +252,49 @@ impl FileNames {
     }
 }
 
-/// A property column: its key, the key's symbol in the graph, its type.
+/// A property column: its key, the key's symbol in the graph, its type,
+/// and its name in LadybugDB.
 struct Column {
     key: String,
     sym: Option<Sym>,
     ty: ColType,
+    ladybug: String,
 }
 
+/// The property columns. In LadybugDB a property named like one of the
+/// `fixed` columns (ignoring case, as LadybugDB does) is `<key>_prop`
+/// (then `_prop2`, ...).
 fn property_columns<'a>(
     graph: &Graph,
     props: impl Iterator<Item = (&'a str, &'a PropValue)>,
+    fixed: &[&str],
 ) -> Vec<Column> {
+    let mut taken: HashSet<String> = fixed.iter().map(|f| f.to_lowercase()).collect();
     columns(props)
         .into_iter()
-        .map(|(key, ty)| Column {
-            sym: graph.sym(&key),
-            key,
-            ty,
+        .map(|(key, ty)| {
+            let mut name = key.clone();
+            let mut n = 1;
+            while !taken.insert(name.to_lowercase()) {
+                name = if n == 1 {
+                    format!("{key}_prop")
+                } else {
+                    format!("{key}_prop{n}")
+                };
+                n += 1;
+            }
+            Column {
+                sym: graph.sym(&key),
+                key,
+                ty,
+                ladybug: name,
+            }
         })
         .collect()
 }
+
+/// The columns every LadybugDB node table starts with.
+const NODE_FIELDS: [&str; 4] = ["id", "labels", "name", "aliases"];
 
 /// One node table of the LadybugDB files.
 struct NodeTable {
@@ -583,9 +607,9 @@ impl Export<'_> {
     fn ladybug_nodes(&self, table: &NodeTable, out: &mut dyn Write) -> io::Result<bool> {
         let mut rec = Records::new(out, self.safe);
         rec.write(
-            ["id", "labels", "name", "aliases"]
+            NODE_FIELDS
                 .into_iter()
-                .chain(self.node_cols.iter().map(|c| c.key.as_str())),
+                .chain(self.node_cols.iter().map(|c| c.ladybug.as_str())),
         )?;
         let mut cells = self.node_cells();
         for &n in &table.members {
@@ -604,7 +628,7 @@ impl Export<'_> {
             ["from", "to"]
                 .into_iter()
                 .chain(REL_FIELDS)
-                .chain(self.rel_cols.iter().map(|c| c.key.as_str())),
+                .chain(self.rel_cols.iter().map(|c| c.ladybug.as_str())),
         )?;
         let mut cells = self.rel_cells();
         for &ix in &group.members {
@@ -634,14 +658,14 @@ impl Export<'_> {
         node_ddl.extend(
             self.node_cols
                 .iter()
-                .map(|c| format!("{} {}", ddl_name(&c.key), c.ty.ladybug())),
+                .map(|c| format!("{} {}", ddl_name(&c.ladybug), c.ty.ladybug())),
         );
         let node_ddl = node_ddl.join(", ");
         let mut rel_props: Vec<String> = REL_FIELDS.iter().map(|f| format!("{f} STRING")).collect();
         rel_props.extend(
             self.rel_cols
                 .iter()
-                .map(|c| format!("{} {}", ddl_name(&c.key), c.ty.ladybug())),
+                .map(|c| format!("{} {}", ddl_name(&c.ladybug), c.ty.ladybug())),
         );
         let rel_props = rel_props.join(", ");
 
@@ -732,6 +756,7 @@ pub fn write_dir(graph: &Graph, dir: &Path, safe: bool) -> Result<Written, Expor
                 .entity_indices()
                 .filter_map(|n| graph.entity(n))
                 .flat_map(|e| e.props.sorted(interner)),
+            &NODE_FIELDS,
         ),
         rel_cols: property_columns(
             graph,
@@ -739,6 +764,7 @@ pub fn write_dir(graph: &Graph, dir: &Path, safe: bool) -> Result<Written, Expor
                 .relation_indices()
                 .filter_map(|e| graph.relation(e))
                 .flat_map(|r| r.props.sorted(interner)),
+            &REL_FIELDS,
         ),
     };
     let plan = Plan::of(graph);
