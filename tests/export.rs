@@ -1391,3 +1391,21 @@ fn a_property_named_like_a_fixed_column_gets_its_own_column_in_ladybugdb() {
         ]]))
     );
 }
+
+#[test]
+fn the_hostile_graph_loads_into_ladybugdb_with_its_text_intact() {
+    same_answers(
+        Some(HOSTILE),
+        &[
+            (
+                "entities",
+                // An empty name is absent in CSV, so null in LadybugDB.
+                "MATCH (n) WHERE n.id <> 'empty' RETURN n.id, n.name ORDER BY n.id",
+            ),
+            (
+                "relations",
+                "MATCH (a)-[r]->(b) RETURN a.id, b.id, r.note, r.quote, r.locator ORDER BY a.id, b.id, r.note",
+            ),
+        ],
+    );
+}
