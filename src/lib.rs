@@ -14,7 +14,7 @@
 //! - query with parameters and read the rows: [`query::run_script`],
 //!   [`query::parse_script`] + [`query::execute`];
 //! - export: [`export::to_text`] (DOT, Mermaid, GraphML, Cypher, JSON),
-//!   [`export::query_subgraph`], [`export::csv::files`];
+//!   [`export::query_subgraph`], [`export::csv::write_dir`];
 //! - import: [`import::import`], [`import::csv::import`],
 //!   [`import::ftm::import`], [`import::bods::import`];
 //! - write a graph file: [`graph::to_file_text`];

@@ -1,5 +1,6 @@
 //! `kg export`: the graph, or what a query found, in another format.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -104,7 +105,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
     }
     if format == Format::Csv && req.output.is_none() {
         return Err(CliError::Usage(
-            "--to csv writes several files (nodes.csv, relationships.csv, sources.csv, load-ladybug.cypher): give the directory to write them into with -o DIR".into(),
+            "--to csv writes several files (nodes.csv, relationships.csv, sources.csv, ladybug/, load-ladybug.cypher): give the directory to write them into with -o DIR".into(),
         ));
     }
     if let Some(q) = req.query {
@@ -124,7 +125,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
     let sub = match req.query {
         Some(q) => {
             let options = req.limits.options(DEFAULT_MAX_HOPS, args.as_of);
-            query_subgraph(&graph, q, &options).map_err(failed)?
+            Cow::Owned(query_subgraph(&graph, q, &options).map_err(failed)?)
         }
         None => whole_graph(&graph, args.as_of),
     };
@@ -146,9 +147,8 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
     };
 
     if format == Format::Csv {
-        let files = csv::files(&sub, req.csv_safe).map_err(|e| failed(e.into()))?;
         if let Some(dir) = req.output {
-            file::write_dir(dir, &files).map_err(failed)?;
+            csv::write_dir(&sub, dir, req.csv_safe).map_err(failed)?;
         }
         return Ok(());
     }

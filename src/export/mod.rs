@@ -19,6 +19,7 @@ pub mod render;
 mod style;
 mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, WriteError};
@@ -135,7 +136,7 @@ pub enum ExportError {
         known: Vec<String>,
     },
     /// CSV export writes several files, so it needs a directory.
-    #[error("--to csv writes several files (nodes.csv, relationships.csv, sources.csv, load-ladybug.cypher): give a directory with -o DIR")]
+    #[error("--to csv writes several files (nodes.csv, relationships.csv, sources.csv, ladybug/, load-ladybug.cypher): give a directory with -o DIR")]
     NeedsDirectory,
     /// The graph cannot be written in this format.
     #[error("{0}")]
@@ -165,10 +166,11 @@ fn known_keys(known: &[String]) -> String {
 }
 
 /// The whole graph, less the relations not valid at some time during
-/// `as_of` when it is given. Every entity stays.
-pub fn whole_graph(graph: &Graph, as_of: Option<Date>) -> Graph {
+/// `as_of` when it is given. Every entity stays. Without `as_of` this is
+/// `graph` itself, not a copy.
+pub fn whole_graph(graph: &Graph, as_of: Option<Date>) -> Cow<'_, Graph> {
     let Some(date) = as_of else {
-        return graph.clone();
+        return Cow::Borrowed(graph);
     };
     let mut g = graph.clone();
     let stale: Vec<EdgeIndex> = g
@@ -178,7 +180,7 @@ pub fn whole_graph(graph: &Graph, as_of: Option<Date>) -> Graph {
     for e in stale {
         g.remove_relation(e);
     }
-    g
+    Cow::Owned(g)
 }
 
 /// The graph elements found in query results.
@@ -301,7 +303,7 @@ pub fn query_subgraph(
 }
 
 /// Writes a single-file format. CSV writes several files: use
-/// [`csv::files`].
+/// [`csv::write_dir`].
 ///
 /// The whole graph as Graphviz DOT, or only what a query found:
 ///
