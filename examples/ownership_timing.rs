@@ -8,7 +8,12 @@ use std::time::Instant;
 use kg::graph::{load_paths, lookup::resolve};
 use kg::ownership::{ultimate::ultimate, Direction};
 
+// The same allocator as the `kg` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    kg::alloc::keep_freed_pages();
     let usage = "usage: ownership_timing [--runs N] GRAPH.json TARGET...";
     let mut args = std::env::args().skip(1).peekable();
     let mut runs = 7;
