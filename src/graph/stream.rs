@@ -18,11 +18,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::json::{Json, Key};
 use super::load::{
     offset_in, read_entity_fields, read_relation_fields, read_source_fields, Progress, RawEntity,
-    RawRelation, Record, FORMAT_VERSION,
+    RawRelation, Record, Text, FORMAT_VERSION,
 };
 use super::model::{Entity, Graph, Provenance, Relation, Source};
 use super::value::Props;
-use super::FastMap;
+use super::{FastMap, NodeIndex};
 
 /// Records per batch handed from the parsing thread to the building one.
 const BATCH: usize = 4096;
@@ -257,6 +257,7 @@ fn build<'a>(
     let mut source_ids: FastMap<String, ()> = FastMap::default();
     let total = text.len() as u64;
     let mut records = 0u64;
+    let mut last_to = None;
     for batch in rx {
         let offset = match batch {
             Batch::Name(name) => {
@@ -282,7 +283,7 @@ fn build<'a>(
             Batch::Relations(relations, offset) => {
                 records += relations.len() as u64;
                 for r in relations {
-                    add_relation(&mut graph, &source_ids, r)?;
+                    add_relation(&mut graph, &source_ids, &mut last_to, r)?;
                 }
                 offset
             }
@@ -322,10 +323,23 @@ fn add_entity(graph: &mut Graph, e: RawEntity) -> Option<()> {
 }
 
 /// Adds a relation as [`super::load::build`] does; `None` when an end or
-/// its source is unknown.
-fn add_relation(graph: &mut Graph, sources: &FastMap<String, ()>, r: RawRelation) -> Option<()> {
+/// its source is unknown. `last_to` is the previous relation's target and
+/// its node: files often list the relations into one entity together.
+fn add_relation<'a>(
+    graph: &mut Graph,
+    sources: &FastMap<String, ()>,
+    last_to: &mut Option<(Text<'a>, NodeIndex)>,
+    r: RawRelation<'a>,
+) -> Option<()> {
     let from = graph.by_id(&r.from)?;
-    let to = graph.by_id(&r.to)?;
+    let to = match last_to {
+        Some((id, n)) if *id == r.to => *n,
+        _ => {
+            let n = graph.by_id(&r.to)?;
+            *last_to = Some((r.to.clone(), n));
+            n
+        }
+    };
     if let Some([Some(src), ..]) = r.provenance.as_deref() {
         if !sources.contains_key(&**src) {
             return None;
