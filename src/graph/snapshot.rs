@@ -733,7 +733,7 @@ fn decode_graph(
     // Adding a relation reads and writes both its ends' nodes, far apart
     // in memory: the nodes of the next relations are fetched while the
     // earlier ones are added.
-    let nodes = NodePrefetch::new(&inner);
+    let nodes = super::model::NodePrefetch::new(&inner);
     let mut pending: VecDeque<(usize, usize, Relation)> = VecDeque::with_capacity(AHEAD + 1);
     let mut add = |inner: &mut StableDiGraph<Entity, Relation>,
                    (from, to, relation): (usize, usize, Relation)| {
@@ -807,59 +807,6 @@ fn decode_graph(
 /// How many relations ahead of the one being added their nodes are
 /// fetched.
 const AHEAD: usize = 16;
-
-/// Asks the processor to fetch the memory of petgraph's nodes ahead of
-/// use. Only a hint: where a node lies is worked out from the first two
-/// nodes (petgraph keeps them in one array), and a wrong address costs
-/// nothing, as a prefetch never faults.
-struct NodePrefetch {
-    base: usize,
-    stride: usize,
-}
-
-impl NodePrefetch {
-    fn new(inner: &StableDiGraph<Entity, Relation>) -> NodePrefetch {
-        let at = |i: usize| {
-            inner
-                .node_weight(NodeIndex::new(i))
-                .map_or(0, |w| w as *const Entity as usize)
-        };
-        let (base, second) = (at(0), at(1));
-        NodePrefetch {
-            base,
-            stride: if base != 0 && second > base {
-                second - base
-            } else {
-                0
-            },
-        }
-    }
-
-    /// Starts fetching node `i` (every cache line of it).
-    #[inline]
-    fn fetch(&self, i: usize) {
-        if self.stride == 0 {
-            return;
-        }
-        let start = self.base.wrapping_add(i.wrapping_mul(self.stride));
-        for offset in [0, self.stride / 2, self.stride - 1] {
-            prefetch(start.wrapping_add(offset));
-        }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn prefetch(address: usize) {
-    use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-    // SAFETY: a prefetch is a hint that never faults and reads nothing
-    // the program sees, whatever the address.
-    unsafe { _mm_prefetch::<_MM_HINT_T0>(address as *const i8) }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn prefetch(_address: usize) {}
 
 /// Builds the indexes of the `n` entities stored from byte `at` of `body`
 /// (ids, names and aliases, labels), reading past everything else.

@@ -282,8 +282,20 @@ fn build<'a>(
             }
             Batch::Relations(relations, offset) => {
                 records += relations.len() as u64;
-                for r in relations {
-                    add_relation(&mut graph, &source_ids, &mut last_to, r)?;
+                // The ends of the whole batch first: look-ups in a row
+                // overlap their waits for memory. Then each relation is
+                // added while the nodes of later ones are fetched.
+                let mut ends = Vec::with_capacity(relations.len());
+                for r in &relations {
+                    ends.push(ends_of(&graph, &mut last_to, r)?);
+                }
+                let nodes = graph.node_prefetch();
+                for (i, (r, &(from, to))) in relations.into_iter().zip(&ends).enumerate() {
+                    if let Some(&(f, t)) = ends.get(i + AHEAD_NODES) {
+                        nodes.fetch(f.index());
+                        nodes.fetch(t.index());
+                    }
+                    add_relation(&mut graph, &source_ids, (from, to), r)?;
                 }
                 offset
             }
@@ -322,15 +334,18 @@ fn add_entity(graph: &mut Graph, e: RawEntity) -> Option<()> {
     graph.add_entity(entity).ok().map(|_| ())
 }
 
-/// Adds a relation as [`super::load::build`] does; `None` when an end or
-/// its source is unknown. `last_to` is the previous relation's target and
-/// its node: files often list the relations into one entity together.
-fn add_relation<'a>(
-    graph: &mut Graph,
-    sources: &FastMap<String, ()>,
+/// How many relations ahead of the one being added their nodes are
+/// fetched.
+const AHEAD_NODES: usize = 16;
+
+/// The nodes of a relation's ends; `None` when one is not an entity's id.
+/// `last_to` is the previous relation's target and its node: files often
+/// list the relations into one entity together.
+fn ends_of<'a>(
+    graph: &Graph,
     last_to: &mut Option<(Text<'a>, NodeIndex)>,
-    r: RawRelation<'a>,
-) -> Option<()> {
+    r: &RawRelation<'a>,
+) -> Option<(NodeIndex, NodeIndex)> {
     let from = graph.by_id(&r.from)?;
     let to = match last_to {
         Some((id, n)) if *id == r.to => *n,
@@ -340,6 +355,17 @@ fn add_relation<'a>(
             n
         }
     };
+    Some((from, to))
+}
+
+/// Adds a relation between the nodes `ends` as [`super::load::build`]
+/// does; `None` when its source is unknown.
+fn add_relation(
+    graph: &mut Graph,
+    sources: &FastMap<String, ()>,
+    (from, to): (NodeIndex, NodeIndex),
+    r: RawRelation,
+) -> Option<()> {
     if let Some([Some(src), ..]) = r.provenance.as_deref() {
         if !sources.contains_key(&**src) {
             return None;
