@@ -37,8 +37,12 @@
 //! ```
 //!
 //! Entities are stored in index order and relations in index order, so
-//! [`Graph::from_parts`] rebuilds the same node and edge indices, the same
-//! adjacency order and the same indexes.
+//! decoding rebuilds the same node and edge indices, the same adjacency
+//! order and the same indexes, as [`Graph::from_parts`] would from the
+//! decoded records. [`decode_body`] builds the petgraph graph on the
+//! calling thread while a second thread reads the entities again for the
+//! id, name and label indexes; the file's checksums can be checked
+//! meanwhile ([`body_unchecked`], [`check_body`]).
 
 use std::collections::VecDeque;
 use std::fs::File;
