@@ -71,37 +71,46 @@ fn a_terminal_sees_the_progress_line_and_it_is_cleared() {
     }
     let file = big_graph();
     let bin = assert_cmd::cargo::cargo_bin("kg");
-    let out = Command::new("script")
-        .env("KG_CACHE_DIR", test_cache_dir())
-        .env_remove("KG_GRAPH")
-        .args([
-            "-qec",
-            &format!("{} --no-cache -g graph.json stats", bin.display()),
-            "/dev/null",
-        ])
-        .current_dir(file.parent().unwrap())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let screen = String::from_utf8_lossy(&out.stdout);
+    let screen = |graphs: &str| {
+        let out = Command::new("script")
+            .env("KG_CACHE_DIR", test_cache_dir())
+            .env_remove("KG_GRAPH")
+            .args([
+                "-qec",
+                &format!("{} --no-cache {graphs} stats", bin.display()),
+                "/dev/null",
+            ])
+            .current_dir(file.parent().unwrap())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // One good file is built as it is parsed: the line counts the bytes.
+    let one = screen("-g graph.json");
+    // Two files (the same one twice: identical records merge) are parsed,
+    // then built.
+    let two = screen("-g graph.json -g ./graph.json");
+    for (screen, what) in [(&one, "graph.json"), (&two, "2 files")] {
+        assert!(
+            screen.contains(&format!("\rloading {what}: parsing ")) && screen.contains("% ("),
+            "{screen:?}"
+        );
+        // Cleared: after the last progress line and before the results,
+        // the line is overwritten with spaces and the cursor brought back.
+        let results = screen
+            .find("synthetic-150000: 150000 entities")
+            .unwrap_or_else(|| panic!("{screen:?}"));
+        let last = screen[..results].rfind(&format!("loading {what}")).unwrap();
+        let tail = &screen[last..results];
+        assert!(
+            tail.split('\r')
+                .any(|part| part.len() >= 40 && part.bytes().all(|b| b == b' ')),
+            "{tail:?}"
+        );
+    }
     assert!(
-        screen.contains("\rloading graph.json: parsing ") && screen.contains("% ("),
-        "{screen:?}"
-    );
-    assert!(
-        screen.contains("loading graph.json: building the graph "),
-        "{screen:?}"
-    );
-    // Cleared: after the last progress line and before the results, the
-    // line is overwritten with spaces and the cursor brought back.
-    let results = screen
-        .find("synthetic-150000: 150000 entities")
-        .unwrap_or_else(|| panic!("{screen:?}"));
-    let last = screen[..results].rfind("loading graph.json").unwrap();
-    let tail = &screen[last..results];
-    assert!(
-        tail.split('\r')
-            .any(|part| part.len() >= 40 && part.bytes().all(|b| b == b' ')),
-        "{tail:?}"
+        two.contains("loading 2 files: building the graph "),
+        "{two:?}"
     );
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::args::{ExportFormat, RankDir as ArgRankDir, RenderFormat};
-use super::{load_graph, Args, CliError, LimitArgs};
+use super::{Args, CliError, LimitArgs};
 use crate::export::render::{render, Image};
 use crate::export::{
     self, csv, file, query_subgraph, whole_graph, ClusterBy, DiagramOptions, ExportError, Format,
@@ -121,7 +121,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
             "--csv-safe changes the fields of CSV files: use it with --to csv".into(),
         ));
     }
-    let graph = load_graph(args)?;
+    let graph = super::load_kept(args)?;
     let sub = match req.query {
         Some(q) => {
             let options = req.limits.options(DEFAULT_MAX_HOPS, args.as_of);

@@ -128,6 +128,38 @@ fn load_files(paths: &[PathBuf]) -> Result<Graph, LoadError> {
     graph
 }
 
+/// A value that is never freed: a command that runs once keeps its graph
+/// until the process ends, when the system takes the memory back at once.
+/// Freeing a graph of millions of records one by one takes a good part of
+/// a second and gives nothing back.
+pub struct Kept<T>(std::mem::ManuallyDrop<T>);
+
+impl<T> Kept<T> {
+    /// Keeps `value` until the process ends.
+    pub fn new(value: T) -> Kept<T> {
+        Kept(std::mem::ManuallyDrop::new(value))
+    }
+}
+
+impl<T> std::ops::Deref for Kept<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Kept<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+/// [`load_graph`] for a command that runs once: the graph is kept until
+/// the process ends (see [`Kept`]).
+pub fn load_kept(args: &Args) -> Result<Kept<Graph>, CliError> {
+    load_graph(args).map(Kept::new)
+}
+
 /// Loads the graph the user asked for: graph files through their
 /// compiled snapshot in the cache folder (unless `--no-cache`), else the
 /// built-in graph.
@@ -181,11 +213,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     match &args.command {
         Command::Check { files } => check::run(args, files, out),
         Command::Stats => {
-            let graph = load_graph(args)?;
+            let graph = load_kept(args)?;
             stats::run(&graph, args.format, out)
         }
         Command::Show { name } => {
-            let graph = load_graph(args)?;
+            let graph = load_kept(args)?;
             show::run(&graph, name, args.format, out)
         }
         Command::Query {

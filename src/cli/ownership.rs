@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::args::{OwnershipArgs, TypeList};
 use super::query::write_result;
-use super::{load_graph, Args, CliError, Format};
+use super::{Args, CliError, Format};
 use crate::graph::lookup::resolve;
 use crate::graph::Graph;
 use crate::output::table::visible;
@@ -21,7 +21,7 @@ pub fn run_ownership(
     direction: Direction,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let graph = load_graph(args)?;
+    let graph = super::load_kept(args)?;
     let entity = resolve(&graph, &o.name)?;
     let answered = ownership_rows(
         &graph,
@@ -46,7 +46,7 @@ pub fn run_path(
     max: u32,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let graph = load_graph(args)?;
+    let graph = super::load_kept(args)?;
     let from = resolve(&graph, from)?;
     let to = resolve(&graph, to)?;
     let mut answered = path_rows(

@@ -4,8 +4,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, LimitArgs,
-    ScriptArgs,
+    graph_paths, save_failed, write_target, Args, CliError, Format, LimitArgs, ScriptArgs,
 };
 use crate::graph::save::{checked_text, prepare_for_save, save_graph, FileLock};
 use crate::graph::{Changes, Graph};
@@ -282,7 +281,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
         Some(path) => Some(FileLock::acquire(path, opts.lock_timeout).map_err(save_failed)?),
         None => None,
     };
-    let mut graph = load_graph(args)?;
+    let mut graph = super::load_kept(args)?;
     // The clock of --timeout starts once the graph is loaded.
     let options = limits.options(max_hops, args.as_of);
     let count = script.statements.len();

@@ -12,7 +12,8 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::load::{build_with, load_paths_with, parse_all, text_from_bytes, LoadError, Progress};
+use super::load::{load_paths_with, load_texts_with, text_of, LoadError, Progress};
+use super::mapped::FileBytes;
 use super::model::Graph;
 use super::save::write_atomically;
 use super::snapshot::{self, checksum, mtime_ns, Header, SnapshotError, SourceStamp};
@@ -127,6 +128,8 @@ fn compare_stats(header: &Header, canonical: &[PathBuf]) -> Result<(), Refusal> 
 /// Compares the recorded checksums with the files' bytes.
 fn compare_checksums(header: &Header) -> Result<(), Refusal> {
     for s in &header.sources {
+        // Read in blocks rather than mapped: a mapping would count the
+        // whole file in the process's memory for the time it is hashed.
         let sum = snapshot::checksum_file(&s.path)
             .map_err(|e| Refusal::Stale(format!("{}: {e}", s.path.display())))?;
         if sum != s.checksum {
@@ -140,8 +143,9 @@ fn compare_checksums(header: &Header) -> Result<(), Refusal> {
 }
 
 /// The graph in `bytes` if they are a valid snapshot of the files
-/// `canonical`. The source files are hashed on a second thread while the
-/// body is checked and decoded.
+/// `canonical`. The source files and the body are hashed on a second
+/// thread while the body is decoded; the graph is used only when both
+/// checksums match.
 fn try_snapshot(
     bytes: &[u8],
     canonical: &[PathBuf],
@@ -149,14 +153,22 @@ fn try_snapshot(
 ) -> Result<Graph, Refusal> {
     let header = snapshot::read_header(bytes).map_err(Refusal::Damaged)?;
     compare_stats(&header, canonical)?;
+    let body = snapshot::body_unchecked(bytes, &header).map_err(Refusal::Damaged)?;
     let (sums, graph) = std::thread::scope(|s| {
-        let sums = s.spawn(|| compare_checksums(&header));
-        let graph = snapshot::body(bytes, &header)
-            .and_then(|body| snapshot::decode_body_with(body, &mut *progress));
+        let sums = s.spawn(|| {
+            (
+                compare_checksums(&header),
+                snapshot::check_body(body, &header),
+            )
+        });
+        let graph = snapshot::decode_body_with(body, &mut *progress);
         (sums.join(), graph)
     });
     match sums {
-        Ok(r) => r?,
+        Ok((files, body)) => {
+            files?;
+            body.map_err(Refusal::Damaged)?;
+        }
         Err(_) => return Err(Refusal::Stale("the files could not be checked".into())),
     }
     graph.map_err(Refusal::Damaged)
@@ -203,7 +215,7 @@ pub fn load_with<P: AsRef<Path>>(
         ));
     };
     let snap = snapshot_path(dir, &canonical);
-    if let Ok(bytes) = fs::read(&snap) {
+    if let Ok(bytes) = FileBytes::open(&snap) {
         if let Ok(graph) = try_snapshot(&bytes, &canonical, progress) {
             return Ok((graph, Outcome::Used));
         }
@@ -211,7 +223,7 @@ pub fn load_with<P: AsRef<Path>>(
 
     // Load the files, stamping the very bytes that are parsed.
     let mut stamps = Vec::with_capacity(paths.len());
-    let mut texts = Vec::with_capacity(paths.len());
+    let mut contents = Vec::with_capacity(paths.len());
     for (p, c) in paths.iter().zip(&canonical) {
         let name = p.as_ref().display().to_string();
         let io_error = |error| LoadError::Io {
@@ -220,18 +232,40 @@ pub fn load_with<P: AsRef<Path>>(
         };
         let mut file = File::open(p.as_ref()).map_err(io_error)?;
         let meta = file.metadata().map_err(io_error)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        file.read_to_end(&mut bytes).map_err(io_error)?;
+        let bytes = FileBytes::of(&mut file, meta.len()).map_err(io_error)?;
         stamps.push(SourceStamp {
             path: c.clone(),
             size: bytes.len() as u64,
             mtime_ns: mtime_ns(&meta),
-            checksum: checksum(&bytes),
+            checksum: 0,
         });
-        texts.push((name.clone(), text_from_bytes(name, bytes)?));
+        contents.push((name, bytes));
     }
-    let files = parse_all(&texts, progress)?;
-    let graph = build_with(files, progress)?;
+    let texts = contents
+        .iter()
+        .map(|(name, b)| text_of(name, b).map(|t| (name.clone(), t)))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The checksums on a second thread, while the files load.
+    let (sums, graph) = std::thread::scope(|s| {
+        let sums = s.spawn(|| {
+            contents
+                .iter()
+                .map(|(_, b)| checksum(b))
+                .collect::<Vec<_>>()
+        });
+        let graph = load_texts_with(&texts, progress);
+        (sums.join(), graph)
+    });
+    let graph = graph?;
+    let Ok(sums) = sums else {
+        return Ok((
+            graph,
+            Outcome::NotWritten("the files could not be checked".into()),
+        ));
+    };
+    for (stamp, sum) in stamps.iter_mut().zip(sums) {
+        stamp.checksum = sum;
+    }
     let outcome = match write_snapshot(&graph, &stamps, &snap) {
         Ok(()) => Outcome::Written,
         Err(why) => Outcome::NotWritten(why),

@@ -15,6 +15,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use super::date::Date;
 use super::json::{Json, Key};
+use super::mapped::FileBytes;
 use super::model::{Entity, Graph, Provenance, Relation, Source, ENTITY_FIELDS};
 use super::value::{PropValue, Props};
 use super::FastMap;
@@ -641,7 +642,7 @@ struct RecordsSeed<'a, 'de> {
 
 /// How far into `text` the record `json` ends, roughly: where its last key
 /// borrowed from the text lies (keys have no escapes in practice).
-fn offset_in(text: &str, json: &Json) -> Option<usize> {
+pub(super) fn offset_in(text: &str, json: &Json) -> Option<usize> {
     let Json::Object(fields) = json else {
         return None;
     };
@@ -689,12 +690,12 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, 'de> {
 /// Collects the problems of one record; they are filed under the record's
 /// place once its id (or ends and type) are known.
 #[derive(Default)]
-struct Record {
-    messages: Vec<String>,
+pub(super) struct Record {
+    pub(super) messages: Vec<String>,
     /// Properties holding a number that may have been written as an
     /// integer too large for 64 bits: key, value, and whether it surely
     /// was (read as an unsigned integer).
-    long_floats: Vec<(String, f64, bool)>,
+    pub(super) long_floats: Vec<(String, f64, bool)>,
 }
 
 impl Record {
@@ -913,7 +914,7 @@ fn read_source(out: &mut GraphFile, index: usize, json: Json) {
     }
 }
 
-fn read_source_fields(r: &mut Record, json: Json) -> Option<Source> {
+pub(super) fn read_source_fields(r: &mut Record, json: Json) -> Option<Source> {
     let mut f = r.fields(json, &SOURCE_KEYS, "a source")?;
     let id = match take(&mut f, "id") {
         Some(v) => r.non_empty_string("id", v),
@@ -950,7 +951,7 @@ fn read_entity<'de>(out: &mut GraphFile<'de>, index: usize, json: Json<'de>) {
     }
 }
 
-fn read_entity_fields<'de>(
+pub(super) fn read_entity_fields<'de>(
     r: &mut Record,
     index: usize,
     json: Json<'de>,
@@ -1020,7 +1021,7 @@ fn read_relation<'de>(out: &mut GraphFile<'de>, index: usize, json: Json<'de>) {
     }
 }
 
-fn read_relation_fields<'de>(
+pub(super) fn read_relation_fields<'de>(
     r: &mut Record,
     index: usize,
     json: Json<'de>,
@@ -1107,16 +1108,27 @@ pub fn text_from_bytes(file: String, bytes: Vec<u8>) -> Result<String, LoadError
             }
             Ok(text)
         }
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let (line, column) = line_col_bytes(e.as_bytes(), offset);
-            Err(LoadError::Syntax {
-                file,
-                line,
-                column,
-                message: format!("invalid UTF-8 at byte offset {offset}"),
-            })
-        }
+        Err(e) => Err(not_utf8(file, e.as_bytes(), e.utf8_error())),
+    }
+}
+
+/// A file's bytes as text without copying them, as [`text_from_bytes`]
+/// takes them.
+pub fn text_of<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Err(e) => Err(not_utf8(file.to_string(), bytes, e)),
+    }
+}
+
+fn not_utf8(file: String, bytes: &[u8], e: std::str::Utf8Error) -> LoadError {
+    let offset = e.valid_up_to();
+    let (line, column) = line_col_bytes(bytes, offset);
+    LoadError::Syntax {
+        file,
+        line,
+        column,
+        message: format!("invalid UTF-8 at byte offset {offset}"),
     }
 }
 
@@ -1165,24 +1177,49 @@ pub fn load_paths_with<P: AsRef<Path>>(
     paths: &[P],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Graph, LoadError> {
-    let texts = paths
+    let mut bytes = Vec::with_capacity(paths.len());
+    for p in paths {
+        let name = p.as_ref().display().to_string();
+        match FileBytes::open(p.as_ref()) {
+            Ok(b) => bytes.push((name, b)),
+            Err(error) => return Err(LoadError::Io { file: name, error }),
+        }
+    }
+    let texts = bytes
         .iter()
-        .map(|p| read_text(p.as_ref()).map(|t| (p.as_ref().display().to_string(), t)))
+        .map(|(name, b)| text_of(name, b).map(|t| (name.clone(), t)))
         .collect::<Result<Vec<_>, _>>()?;
-    let files = parse_all(&texts, progress)?;
+    load_texts_with(&texts, progress)
+}
+
+/// Loads graph files already read (name, text) into one graph: one file
+/// without problems the fast way ([`super::stream::load_one`]), anything
+/// else (several files, a file with problems) by parsing every file and
+/// then building the graph ([`parse_all`], [`build_with`]).
+pub fn load_texts_with<T: AsRef<str>>(
+    texts: &[(String, T)],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Graph, LoadError> {
+    if let [(_, text)] = texts {
+        if let Some(graph) = super::stream::load_one(text.as_ref(), progress) {
+            return Ok(graph);
+        }
+    }
+    let files = parse_all(texts, progress)?;
     build_with(files, progress)
 }
 
 /// Parses several files' texts (name, text), reporting the bytes parsed
 /// in all of them to `progress`.
-pub fn parse_all<'a>(
-    texts: &'a [(String, String)],
+pub fn parse_all<'a, T: AsRef<str>>(
+    texts: &'a [(String, T)],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<GraphFile<'a>>, LoadError> {
-    let total: u64 = texts.iter().map(|(_, t)| t.len() as u64).sum();
+    let total: u64 = texts.iter().map(|(_, t)| t.as_ref().len() as u64).sum();
     let mut before = 0u64;
     let mut files = Vec::with_capacity(texts.len());
     for (name, text) in texts {
+        let text = text.as_ref();
         files.push(parse_file_with(name, text, &mut |done| {
             progress(Progress::Parsing {
                 done: before + done as u64,
@@ -1304,7 +1341,7 @@ pub fn build_with(
                 name: e.name.as_deref().map(Box::from),
                 aliases: e.aliases.iter().map(|a| Box::from(&**a)).collect(),
                 props: {
-                    let mut props = Props::new();
+                    let mut props = Props::with_capacity(e.props.len());
                     for (k, v) in e.props {
                         let k = graph.intern(&k);
                         props.insert(k, v);
@@ -1415,7 +1452,7 @@ pub fn build_with(
             continue;
         }
         let ty = graph.intern(&r.ty);
-        let mut props = Props::new();
+        let mut props = Props::with_capacity(r.props.len());
         for (k, v) in r.props {
             let k = graph.intern(&k);
             props.insert(k, v);
@@ -1543,13 +1580,18 @@ mod tests {
 
     #[test]
     fn loading_reports_parsing_then_building_with_fractions_up_to_one() {
+        // Two files: the thorough load (one good file loads the fast way,
+        // whose progress `stream` tests).
         let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
         let a = dir.path().join("a.json");
+        let b = dir.path().join("b.json");
+        let empty = r#"{"kg": 1, "entities": [], "relations": []}"#;
         std::fs::write(&a, file(5000)).unwrap_or_else(|e| unreachable!("{e}"));
+        std::fs::write(&b, empty).unwrap_or_else(|e| unreachable!("{e}"));
         let mut seen = Vec::new();
-        let graph = load_paths_with(&[&a], &mut |p| seen.push(p));
+        let graph = load_paths_with(&[&a, &b], &mut |p| seen.push(p));
         assert!(graph.is_ok());
-        let bytes = file(5000).len() as u64;
+        let bytes = (file(5000).len() + empty.len()) as u64;
         let parsing: Vec<f64> = seen
             .iter()
             .filter(|p| matches!(p, Progress::Parsing { .. }))

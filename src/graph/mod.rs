@@ -9,9 +9,11 @@ pub mod intern;
 pub mod json;
 pub mod load;
 pub mod lookup;
+pub mod mapped;
 pub mod model;
 pub mod save;
 pub mod snapshot;
+pub mod stream;
 pub mod value;
 pub mod write;
 

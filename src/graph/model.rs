@@ -297,6 +297,125 @@ fn label_mask(labels: &[Sym]) -> Option<u64> {
     })
 }
 
+/// The indexes of a graph's entities (id, name, label, label bits),
+/// built for entities given in index order.
+#[derive(Debug, Default)]
+pub(crate) struct EntityIndex {
+    by_id: FastMap<Box<str>, NodeIndex>,
+    by_name: FastMap<Box<str>, Vec<NodeIndex>>,
+    by_label: FastMap<Sym, Vec<NodeIndex>>,
+    label_bits: Vec<u64>,
+}
+
+impl EntityIndex {
+    /// Indexes with room for `n` entities.
+    pub(crate) fn with_capacity(n: usize) -> EntityIndex {
+        EntityIndex {
+            by_id: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_name: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_label: FastMap::default(),
+            label_bits: Vec::with_capacity(n),
+        }
+    }
+
+    /// Indexes the entity `n`, which must be the next index (0, 1, 2, ...):
+    /// its id, labels, and name and aliases (`names`). Refuses an id
+    /// indexed before.
+    pub(crate) fn add<'a>(
+        &mut self,
+        n: NodeIndex,
+        id: Option<&str>,
+        labels: &[Sym],
+        names: impl Iterator<Item = &'a str>,
+    ) -> Result<(), GraphError> {
+        self.label_bits.push(label_mask(labels).unwrap_or(0));
+        if let Some(id) = id {
+            if self.by_id.insert(Box::from(id), n).is_some() {
+                return Err(GraphError::DuplicateId(id.to_string()));
+            }
+        }
+        for &l in labels {
+            self.by_label.entry(l).or_default().push(n);
+        }
+        for name in names {
+            // Most names belong to one entity: room for one.
+            let v = self
+                .by_name
+                .entry(fold_name(name))
+                .or_insert_with(|| Vec::with_capacity(1));
+            // Entities come in index order: a repeat can only be the last.
+            if v.last() != Some(&n) {
+                v.push(n);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The index of relations by type, built for relations in index order.
+#[derive(Debug, Default)]
+pub(crate) struct TypeIndex(FastMap<Sym, Vec<EdgeIndex>>);
+
+impl TypeIndex {
+    /// Indexes the relation `e` of type `ty`.
+    pub(crate) fn add(&mut self, ty: Sym, e: EdgeIndex) {
+        self.0.entry(ty).or_default().push(e);
+    }
+}
+
+/// Asks the processor to fetch the memory of petgraph's nodes ahead of
+/// use. Only a hint: where a node lies is worked out from the first two
+/// nodes (petgraph keeps them in one array), and a wrong address costs
+/// nothing, as a prefetch never faults.
+pub(crate) struct NodePrefetch {
+    base: usize,
+    stride: usize,
+}
+
+impl NodePrefetch {
+    pub(crate) fn new(inner: &StableDiGraph<Entity, Relation>) -> NodePrefetch {
+        let at = |i: usize| {
+            inner
+                .node_weight(NodeIndex::new(i))
+                .map_or(0, |w| w as *const Entity as usize)
+        };
+        let (base, second) = (at(0), at(1));
+        NodePrefetch {
+            base,
+            stride: if base != 0 && second > base {
+                second - base
+            } else {
+                0
+            },
+        }
+    }
+
+    /// Starts fetching node `i` (every cache line of it).
+    #[inline]
+    pub(crate) fn fetch(&self, i: usize) {
+        if self.stride == 0 {
+            return;
+        }
+        let start = self.base.wrapping_add(i.wrapping_mul(self.stride));
+        for offset in [0, self.stride / 2, self.stride - 1] {
+            prefetch(start.wrapping_add(offset));
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn prefetch(address: usize) {
+    use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+    // SAFETY: a prefetch is a hint that never faults and reads nothing
+    // the program sees, whatever the address.
+    unsafe { _mm_prefetch::<_MM_HINT_T0>(address as *const i8) }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn prefetch(_address: usize) {}
+
 /// Lower-cases a name for the case-insensitive name index.
 pub fn fold_name(name: &str) -> Box<str> {
     name.trim().to_lowercase().into()
@@ -314,6 +433,17 @@ impl Graph {
             inner: StableDiGraph::with_capacity(entities, relations),
             by_id: FastMap::with_capacity_and_hasher(entities, Default::default()),
             by_name: FastMap::with_capacity_and_hasher(entities, Default::default()),
+            ..Graph::default()
+        }
+    }
+
+    /// An empty graph with room in petgraph's lists for `entities` and
+    /// `relations`, the indexes left to grow. For a guess that may be too
+    /// high: list room never filled is only address space, while hash
+    /// tables are filled all over and so take all the memory they reserve.
+    pub(crate) fn with_list_room(entities: usize, relations: usize) -> Graph {
+        Graph {
+            inner: StableDiGraph::with_capacity(entities, relations),
             ..Graph::default()
         }
     }
@@ -336,33 +466,18 @@ impl Graph {
         changes: Changes,
     ) -> Result<Graph, GraphError> {
         let mut inner = StableDiGraph::with_capacity(entities.len(), relations.len());
-        let mut by_id: FastMap<Box<str>, NodeIndex> =
-            FastMap::with_capacity_and_hasher(entities.len(), Default::default());
-        let mut by_name: FastMap<Box<str>, Vec<NodeIndex>> =
-            FastMap::with_capacity_and_hasher(entities.len(), Default::default());
-        let mut by_label: FastMap<Sym, Vec<NodeIndex>> = FastMap::default();
-        let mut by_type: FastMap<Sym, Vec<EdgeIndex>> = FastMap::default();
-        let mut label_bits = Vec::with_capacity(entities.len());
+        let mut index = EntityIndex::with_capacity(entities.len());
         for entity in entities {
             let n = NodeIndex::new(inner.node_count());
-            label_bits.push(label_mask(&entity.labels).unwrap_or(0));
-            if let Some(id) = &entity.id {
-                if by_id.insert(id.clone(), n).is_some() {
-                    return Err(GraphError::DuplicateId(id.to_string()));
-                }
-            }
-            for &l in &entity.labels {
-                by_label.entry(l).or_default().push(n);
-            }
-            for name in entity.name.iter().chain(&entity.aliases) {
-                let v = by_name.entry(fold_name(name)).or_default();
-                // Entities come in index order: a repeat can only be the last.
-                if v.last() != Some(&n) {
-                    v.push(n);
-                }
-            }
+            index.add(
+                n,
+                entity.id.as_deref(),
+                &entity.labels,
+                entity.name.iter().chain(&entity.aliases).map(|s| &**s),
+            )?;
             inner.add_node(entity);
         }
+        let mut by_type = TypeIndex::default();
         let count = inner.node_count();
         for (from, to, relation) in relations {
             if from as usize >= count || to as usize >= count {
@@ -374,21 +489,38 @@ impl Graph {
                 NodeIndex::new(to as usize),
                 relation,
             );
-            by_type.entry(ty).or_default().push(e);
+            by_type.add(ty, e);
         }
-        Ok(Graph {
+        Ok(Graph::assemble(
+            name, sources, interner, inner, index, by_type, changes,
+        ))
+    }
+
+    /// A graph from a petgraph graph and the indexes of its entities and
+    /// relations, built beside it (compiled snapshots build them on two
+    /// threads).
+    pub(crate) fn assemble(
+        name: Option<String>,
+        sources: Vec<Source>,
+        interner: Interner,
+        inner: StableDiGraph<Entity, Relation>,
+        index: EntityIndex,
+        by_type: TypeIndex,
+        changes: Changes,
+    ) -> Graph {
+        Graph {
             name,
             sources,
             inner,
             interner,
-            by_id,
-            by_name,
-            by_label,
-            by_type,
-            label_bits,
+            by_id: index.by_id,
+            by_name: index.by_name,
+            by_label: index.by_label,
+            by_type: by_type.0,
+            label_bits: index.label_bits,
             adjacency: Default::default(),
             changes,
-        })
+        }
     }
 
     // ----- strings -------------------------------------------------------
@@ -607,7 +739,10 @@ impl Graph {
     }
 
     fn index_name(&mut self, name: Box<str>, n: NodeIndex) {
-        let v = self.by_name.entry(name).or_default();
+        let v = self
+            .by_name
+            .entry(name)
+            .or_insert_with(|| Vec::with_capacity(1));
         if !v.contains(&n) {
             v.push(n);
         }
@@ -646,6 +781,12 @@ impl Graph {
         for name in names {
             self.index_name(name, n);
         }
+    }
+
+    /// A prefetcher of this graph's nodes, valid until nodes are added or
+    /// removed.
+    pub(crate) fn node_prefetch(&self) -> NodePrefetch {
+        NodePrefetch::new(&self.inner)
     }
 
     /// Adds a relation from `from` to `to`.

@@ -37,9 +37,14 @@
 //! ```
 //!
 //! Entities are stored in index order and relations in index order, so
-//! [`Graph::from_parts`] rebuilds the same node and edge indices, the same
-//! adjacency order and the same indexes.
+//! decoding rebuilds the same node and edge indices, the same adjacency
+//! order and the same indexes, as [`Graph::from_parts`] would from the
+//! decoded records. [`decode_body`] builds the petgraph graph on the
+//! calling thread while a second thread reads the entities again for the
+//! id, name and label indexes; the file's checksums can be checked
+//! meanwhile ([`body_unchecked`], [`check_body`]).
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -49,8 +54,11 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::date::Date;
 use super::intern::{Interner, Sym};
-use super::model::{Changes, Entity, Graph, Provenance, Relation, Source};
+use super::model::{
+    Changes, Entity, EntityIndex, Graph, GraphError, Provenance, Relation, Source, TypeIndex,
+};
 use super::value::{PropValue, Props};
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
 /// The first bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
@@ -473,9 +481,33 @@ impl<'a> Reader<'a> {
             t => return Err(corrupt(format!("unknown value tag {t}"))),
         })
     }
+    /// Reads past a value, checking only that it is whole.
+    fn skip_value(&mut self, depth: usize) -> Result<(), SnapshotError> {
+        match self.u8()? {
+            0 => self.raw().map(drop),
+            1 | 2 => self.take(8).map(drop),
+            3 | 4 => Ok(()),
+            5 if depth < MAX_DEPTH => {
+                for _ in 0..self.count(1)? {
+                    self.skip_value(depth + 1)?;
+                }
+                Ok(())
+            }
+            5 => Err(corrupt("lists nest too deep")),
+            t => Err(corrupt(format!("unknown value tag {t}"))),
+        }
+    }
+    /// Reads past properties, checking only that they are whole.
+    fn skip_props(&mut self) -> Result<(), SnapshotError> {
+        for _ in 0..self.count(5)? {
+            self.take(4)?;
+            self.skip_value(0)?;
+        }
+        Ok(())
+    }
     fn props(&mut self, syms: &[Sym]) -> Result<Props, SnapshotError> {
         let n = self.count(5)?;
-        let mut props = Props::new();
+        let mut props = Props::with_capacity(n);
         for _ in 0..n {
             let k = self.sym(syms)?;
             let v = self.value(0)?;
@@ -541,6 +573,15 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
 /// The body of a snapshot whose header is `header`, after checking its
 /// length and checksum.
 pub fn body<'a>(bytes: &'a [u8], header: &Header) -> Result<&'a [u8], SnapshotError> {
+    let body = body_unchecked(bytes, header)?;
+    check_body(body, header)?;
+    Ok(body)
+}
+
+/// The body of a snapshot whose header is `header`, after checking its
+/// length only; check it with [`check_body`] before trusting what it
+/// decodes to (decoding a damaged body is safe, but its graph is wrong).
+pub fn body_unchecked<'a>(bytes: &'a [u8], header: &Header) -> Result<&'a [u8], SnapshotError> {
     let len = usize::try_from(header.body_len).map_err(|_| SnapshotError::Truncated)?;
     let end = header
         .body_start
@@ -552,10 +593,16 @@ pub fn body<'a>(bytes: &'a [u8], header: &Header) -> Result<&'a [u8], SnapshotEr
     if end != bytes.len() {
         return Err(corrupt("bytes after the end of the body"));
     }
-    if checksum(body) != header.body_checksum {
-        return Err(SnapshotError::Checksum("body"));
-    }
     Ok(body)
+}
+
+/// Checks a body against the checksum its header records.
+pub fn check_body(body: &[u8], header: &Header) -> Result<(), SnapshotError> {
+    if checksum(body) == header.body_checksum {
+        Ok(())
+    } else {
+        Err(SnapshotError::Checksum("body"))
+    }
 }
 
 /// Builds the graph from a snapshot body (see [`body`]).
@@ -620,8 +667,32 @@ pub fn decode_body_with(
         });
     }
 
+    // The entities' indexes are built on a second thread from the same
+    // bytes, while this one builds the petgraph graph.
     let n = r.count(1 + 4 + 4 + 4)?;
-    let mut entities = Vec::with_capacity(n);
+    let entities_at = r.pos;
+    let (index, built) = std::thread::scope(|s| {
+        let syms = &syms;
+        let index = s.spawn(move || index_entities(body, entities_at, n, syms));
+        let built = decode_graph(&mut r, n, syms, &mut report);
+        (index.join(), built)
+    });
+    let (inner, by_type) = built?;
+    let index = index.map_err(|_| corrupt("the entities could not be indexed"))??;
+    Ok(Graph::assemble(
+        name, sources, interner, inner, index, by_type, changes,
+    ))
+}
+
+/// Decodes `n` entities from `r`, then the relations, into a petgraph
+/// graph, with the index of relations by type.
+fn decode_graph(
+    r: &mut Reader,
+    n: usize,
+    syms: &[Sym],
+    report: &mut dyn FnMut(usize),
+) -> Result<(StableDiGraph<Entity, Relation>, TypeIndex), SnapshotError> {
+    let mut inner = StableDiGraph::with_capacity(n, 0);
     for i in 0..n {
         if i % PROGRESS_EVERY == 0 {
             report(r.pos);
@@ -643,15 +714,15 @@ pub fn decode_body_with(
         let k = r.count(4)?;
         let mut labels = Vec::with_capacity(k);
         for _ in 0..k {
-            labels.push(r.sym(&syms)?);
+            labels.push(r.sym(syms)?);
         }
         let k = r.count(4)?;
         let mut aliases = Vec::with_capacity(k);
         for _ in 0..k {
             aliases.push(r.boxed()?);
         }
-        let props = r.props(&syms)?;
-        entities.push(Entity {
+        let props = r.props(syms)?;
+        inner.add_node(Entity {
             id,
             labels,
             name,
@@ -660,16 +731,31 @@ pub fn decode_body_with(
         });
     }
 
-    let n = r.count(4 + 4 + 4 + 4 + 1 + 1 + 1)?;
-    let mut relations = Vec::with_capacity(n);
-    for i in 0..n {
+    let m = r.count(4 + 4 + 4 + 4 + 1 + 1 + 1)?;
+    inner.reserve_exact_edges(m);
+    let mut by_type = TypeIndex::default();
+    // Adding a relation reads and writes both its ends' nodes, far apart
+    // in memory: the nodes of the next relations are fetched while the
+    // earlier ones are added.
+    let nodes = super::model::NodePrefetch::new(&inner);
+    let mut pending: VecDeque<(usize, usize, Relation)> = VecDeque::with_capacity(AHEAD + 1);
+    let mut add = |inner: &mut StableDiGraph<Entity, Relation>,
+                   (from, to, relation): (usize, usize, Relation)| {
+        let ty = relation.ty;
+        let e = inner.add_edge(NodeIndex::new(from), NodeIndex::new(to), relation);
+        by_type.add(ty, e);
+    };
+    for i in 0..m {
         if i % PROGRESS_EVERY == 0 {
             report(r.pos);
         }
-        let from = r.u32()?;
-        let to = r.u32()?;
-        let ty = r.sym(&syms)?;
-        let props = r.props(&syms)?;
+        let from = r.u32()? as usize;
+        let to = r.u32()? as usize;
+        if from >= n || to >= n {
+            return Err(corrupt(GraphError::Missing.to_string()));
+        }
+        let ty = r.sym(syms)?;
+        let props = r.props(syms)?;
         let since = r.date()?;
         let until = r.date()?;
         let flags = r.u8()?;
@@ -693,7 +779,9 @@ pub fn decode_body_with(
                 }))
             })
             .transpose()?;
-        relations.push((
+        nodes.fetch(from);
+        nodes.fetch(to);
+        pending.push_back((
             from,
             to,
             Relation {
@@ -704,13 +792,64 @@ pub fn decode_body_with(
                 provenance,
             },
         ));
+        if pending.len() > AHEAD {
+            if let Some(next) = pending.pop_front() {
+                add(&mut inner, next);
+            }
+        }
+    }
+    for next in pending {
+        add(&mut inner, next);
     }
     if r.remaining() != 0 {
         return Err(corrupt("bytes after the last relation"));
     }
     report(r.pos);
-    Graph::from_parts(name, sources, interner, entities, relations, changes)
-        .map_err(|e| corrupt(e.to_string()))
+    Ok((inner, by_type))
+}
+
+/// How many relations ahead of the one being added their nodes are
+/// fetched.
+const AHEAD: usize = 16;
+
+/// Builds the indexes of the `n` entities stored from byte `at` of `body`
+/// (ids, names and aliases, labels), reading past everything else.
+fn index_entities(
+    body: &[u8],
+    at: usize,
+    n: usize,
+    syms: &[Sym],
+) -> Result<EntityIndex, SnapshotError> {
+    let mut r = Reader {
+        bytes: body,
+        pos: at,
+    };
+    let mut index = EntityIndex::with_capacity(n);
+    let mut labels = Vec::new();
+    let mut names = Vec::new();
+    for i in 0..n {
+        let flags = r.u8()?;
+        if flags > 3 {
+            return Err(corrupt(format!("unknown entity flags {flags}")));
+        }
+        let id = if flags & 1 != 0 { Some(r.str()?) } else { None };
+        names.clear();
+        if flags & 2 != 0 {
+            names.push(r.str()?);
+        }
+        labels.clear();
+        for _ in 0..r.count(4)? {
+            labels.push(r.sym(syms)?);
+        }
+        for _ in 0..r.count(4)? {
+            names.push(r.str()?);
+        }
+        r.skip_props()?;
+        index
+            .add(NodeIndex::new(i), id, &labels, names.iter().copied())
+            .map_err(|e| corrupt(e.to_string()))?;
+    }
+    Ok(index)
 }
 
 /// Reads a whole snapshot: header, body checks, graph. It does not look at

@@ -105,6 +105,13 @@ impl Props {
         Props(Vec::new())
     }
 
+    /// No properties yet, with room for `n` (a list that grows from empty
+    /// reserves room for four, which millions of one-property relations
+    /// would pay for).
+    pub fn with_capacity(n: usize) -> Props {
+        Props(Vec::with_capacity(n))
+    }
+
     /// The value under `key`.
     pub fn get(&self, key: Sym) -> Option<&PropValue> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
