@@ -22,16 +22,14 @@ pub struct FileBytes {
 
 enum Inner {
     Read(Vec<u8>),
-    #[cfg(unix)]
-    Mapped(Mapping),
+    Mapped(memmap2::Mmap),
 }
 
 impl FileBytes {
     /// The bytes of the open file `file`, whose metadata says it is `len`
     /// bytes long.
     pub fn of(file: &mut File, len: u64) -> io::Result<FileBytes> {
-        #[cfg(unix)]
-        if let Some(m) = Mapping::new(file, len) {
+        if let Some(m) = map(file, len) {
             return Ok(FileBytes {
                 inner: Inner::Mapped(m),
             });
@@ -56,74 +54,25 @@ impl Deref for FileBytes {
     fn deref(&self) -> &[u8] {
         match &self.inner {
             Inner::Read(v) => v,
-            #[cfg(unix)]
-            Inner::Mapped(m) => m.bytes(),
+            Inner::Mapped(m) => m,
         }
     }
 }
 
-/// A read-only, private mapping of a whole regular file.
-#[cfg(unix)]
-struct Mapping {
-    ptr: *mut libc::c_void,
-    len: usize,
-}
-
-// SAFETY: the mapping is read-only and owned by this value alone; sharing
-// `&[u8]` views of it between threads is as safe as sharing any slice.
-#[cfg(unix)]
-unsafe impl Send for Mapping {}
-#[cfg(unix)]
-unsafe impl Sync for Mapping {}
-
-#[cfg(unix)]
-impl Mapping {
-    /// Maps `file` (`len` bytes), or `None` when it is not a non-empty
-    /// regular file or the system refuses.
-    fn new(file: &File, len: u64) -> Option<Mapping> {
-        use std::os::unix::io::AsRawFd;
-        let meta = file.metadata().ok()?;
-        if !meta.is_file() || len == 0 || meta.len() != len {
-            return None;
-        }
-        let len = usize::try_from(len).ok()?;
-        #[cfg(target_os = "linux")]
-        let flags = libc::MAP_PRIVATE | libc::MAP_POPULATE;
-        #[cfg(not(target_os = "linux"))]
-        let flags = libc::MAP_PRIVATE;
-        // SAFETY: a fresh read-only mapping of an open file descriptor; the
-        // kernel chooses the address. The result is checked below.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ,
-                flags,
-                file.as_raw_fd(),
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED || ptr.is_null() {
-            return None;
-        }
-        Some(Mapping { ptr, len })
+/// A read-only mapping of the whole of `file` (`len` bytes), its pages
+/// read in up front; `None` when it is not a non-empty regular file of
+/// that length or the system refuses.
+fn map(file: &File, len: u64) -> Option<memmap2::Mmap> {
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || len == 0 || meta.len() != len {
+        return None;
     }
-
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: `ptr` is a live mapping of `len` readable bytes until
-        // `drop`, and nothing writes to it (it is private and read-only).
-        unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
-    }
-}
-
-#[cfg(unix)]
-impl Drop for Mapping {
-    fn drop(&mut self) {
-        // SAFETY: unmaps exactly the mapping made in `new`, once.
-        unsafe {
-            libc::munmap(self.ptr, self.len);
-        }
-    }
+    let len = usize::try_from(len).ok()?;
+    // SAFETY: the mapping is read-only. Its bytes change only if another
+    // program writes to the file while kg reads it (kg's own writers write
+    // a new file and rename it); a truncation then ends the process with
+    // SIGBUS, as the module documentation says.
+    unsafe { memmap2::MmapOptions::new().len(len).populate().map(file) }.ok()
 }
 
 #[cfg(test)]
@@ -137,7 +86,6 @@ mod tests {
         let text = "{\"kg\": 1}\n".repeat(10_000);
         std::fs::write(&path, &text).unwrap_or_else(|e| unreachable!("{e}"));
         let bytes = FileBytes::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
-        #[cfg(unix)]
         assert!(matches!(bytes.inner, Inner::Mapped(_)));
         assert_eq!(&*bytes, text.as_bytes());
         // An empty file is read, not mapped.
