@@ -201,6 +201,30 @@ pub struct RawEntity<'a> {
     pub props: Vec<(Text<'a>, PropValue)>,
 }
 
+impl RawEntity<'_> {
+    /// The entity as the graph holds it, labels and keys interned. Its
+    /// props move out; the rest stays for messages.
+    pub(super) fn take_entity(&mut self, graph: &mut Graph) -> Entity {
+        Entity {
+            id: Some(Box::from(&*self.id)),
+            labels: self.labels.iter().map(|l| graph.intern(l)).collect(),
+            name: self.name.as_deref().map(Box::from),
+            aliases: self.aliases.iter().map(|a| Box::from(&**a)).collect(),
+            props: intern_props(graph, std::mem::take(&mut self.props)),
+        }
+    }
+}
+
+/// Props with their keys interned, in the order written.
+fn intern_props(graph: &mut Graph, written: Vec<(Text<'_>, PropValue)>) -> Props {
+    let mut props = Props::with_capacity(written.len());
+    for (k, v) in written {
+        let k = graph.intern(&k);
+        props.insert(k, v);
+    }
+    props
+}
+
 /// A relation as written in a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRelation<'a> {
@@ -222,6 +246,29 @@ pub struct RawRelation<'a> {
     /// four are missing, because most relations of a large graph have
     /// none and a file may hold millions of relations.
     pub provenance: Option<Box<[Option<Text<'a>>; 4]>>,
+}
+
+impl RawRelation<'_> {
+    /// The relation as the graph holds it, type and keys interned. Its
+    /// props and provenance move out; the rest stays for messages.
+    pub(super) fn take_relation(&mut self, graph: &mut Graph) -> Relation {
+        let provenance = self.provenance.take().map(|p| {
+            let [source, locator, note, quote] = p.map(|x| x.map(|t| Box::from(&*t)));
+            Box::new(Provenance {
+                source,
+                locator,
+                note,
+                quote,
+            })
+        });
+        Relation {
+            ty: graph.intern(&self.ty),
+            props: intern_props(graph, std::mem::take(&mut self.props)),
+            since: self.since,
+            until: self.until,
+            provenance,
+        }
+    }
 }
 
 impl RawRelation<'_> {
@@ -1332,23 +1379,10 @@ pub fn build_with(
             }
         }
 
-        for e in f.entities {
+        for mut e in f.entities {
             step(progress);
             let index = e.index;
-            let entity = Entity {
-                id: Some(Box::from(&*e.id)),
-                labels: e.labels.iter().map(|l| graph.intern(l)).collect(),
-                name: e.name.as_deref().map(Box::from),
-                aliases: e.aliases.iter().map(|a| Box::from(&**a)).collect(),
-                props: {
-                    let mut props = Props::with_capacity(e.props.len());
-                    for (k, v) in e.props {
-                        let k = graph.intern(&k);
-                        props.insert(k, v);
-                    }
-                    props
-                },
-            };
+            let entity = e.take_entity(&mut graph);
             if let Some(existing) = graph.by_id(&e.id) {
                 let (pf, pi) = origin.get(existing.index()).copied().unwrap_or((fi, 0));
                 let same = graph
@@ -1400,7 +1434,7 @@ pub fn build_with(
     // relation written identically twice is kept once; within one file,
     // repeats are separate relations.
     let mut seen_relations: FastMap<RawRelationKey, usize> = FastMap::default();
-    for (fi, r) in pending
+    for (fi, mut r) in pending
         .into_iter()
         .flat_map(|(fi, rs)| rs.into_iter().map(move |r| (fi, r)))
     {
@@ -1451,28 +1485,7 @@ pub fn build_with(
         if bad {
             continue;
         }
-        let ty = graph.intern(&r.ty);
-        let mut props = Props::with_capacity(r.props.len());
-        for (k, v) in r.props {
-            let k = graph.intern(&k);
-            props.insert(k, v);
-        }
-        let provenance = r.provenance.map(|p| {
-            let [source, locator, note, quote] = p.map(|x| x.map(|t| Box::from(&*t)));
-            Box::new(Provenance {
-                source,
-                locator,
-                note,
-                quote,
-            })
-        });
-        let relation = Relation {
-            ty,
-            props,
-            since: r.since,
-            until: r.until,
-            provenance,
-        };
+        let relation = r.take_relation(&mut graph);
         if let Err(err) = graph.add_relation(from, to, relation) {
             problems.push(Problem {
                 file: file_name(fi).to_string(),

@@ -20,8 +20,7 @@ use super::load::{
     offset_in, read_entity_fields, read_relation_fields, read_source_fields, Progress, RawEntity,
     RawRelation, Record, Text, FORMAT_VERSION,
 };
-use super::model::{Entity, Graph, Provenance, Relation, Source};
-use super::value::Props;
+use super::model::{Graph, Source};
 use super::{FastMap, NodeIndex};
 
 /// Records per batch handed from the parsing thread to the building one.
@@ -316,21 +315,8 @@ fn build<'a>(
 }
 
 /// Adds an entity as [`super::load::build`] does; `None` for a repeated id.
-fn add_entity(graph: &mut Graph, e: RawEntity) -> Option<()> {
-    let entity = Entity {
-        id: Some(Box::from(&*e.id)),
-        labels: e.labels.iter().map(|l| graph.intern(l)).collect(),
-        name: e.name.as_deref().map(Box::from),
-        aliases: e.aliases.iter().map(|a| Box::from(&**a)).collect(),
-        props: {
-            let mut props = Props::with_capacity(e.props.len());
-            for (k, v) in e.props {
-                let k = graph.intern(&k);
-                props.insert(k, v);
-            }
-            props
-        },
-    };
+fn add_entity(graph: &mut Graph, mut e: RawEntity) -> Option<()> {
+    let entity = e.take_entity(graph);
     graph.add_entity(entity).ok().map(|_| ())
 }
 
@@ -364,35 +350,14 @@ fn add_relation(
     graph: &mut Graph,
     sources: &FastMap<String, ()>,
     (from, to): (NodeIndex, NodeIndex),
-    r: RawRelation,
+    mut r: RawRelation,
 ) -> Option<()> {
     if let Some([Some(src), ..]) = r.provenance.as_deref() {
         if !sources.contains_key(&**src) {
             return None;
         }
     }
-    let ty = graph.intern(&r.ty);
-    let mut props = Props::with_capacity(r.props.len());
-    for (k, v) in r.props {
-        let k = graph.intern(&k);
-        props.insert(k, v);
-    }
-    let provenance = r.provenance.map(|p| {
-        let [source, locator, note, quote] = p.map(|x| x.map(|t| Box::from(&*t)));
-        Box::new(Provenance {
-            source,
-            locator,
-            note,
-            quote,
-        })
-    });
-    let relation = Relation {
-        ty,
-        props,
-        since: r.since,
-        until: r.until,
-        provenance,
-    };
+    let relation = r.take_relation(graph);
     graph.add_relation(from, to, relation).ok().map(|_| ())
 }
 
