@@ -541,6 +541,14 @@ fn profile_shows_rows_and_time_per_clause() {
     };
     assert_eq!(clause("1. Match"), "6");
     assert_eq!(clause("2. Return"), "2");
+    // The matches are counted per owner, not made into rows.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("   Count per anchor node") && l.ends_with(",,")),
+        "{}",
+        r.stdout
+    );
     // Plan detail lines carry no figures.
     assert!(
         lines

@@ -314,6 +314,19 @@ yields!(
         "   Part 1",
         "     Anchor (o) by relationship type index :CONTROLS|OWNS",
         "     Expand (o)-[:OWNS|CONTROLS]->(x)",
+        "   Count per anchor node (no rows: each node's matches are counted)",
+        "2. Return"
+    ]
+);
+yields!(
+    explain_shows_rows_made_when_where_needs_them,
+    "EXPLAIN MATCH (o)-[:OWNS|CONTROLS]->(x) WHERE x.name <> '' RETURN o, count(*)",
+    [
+        "1. Match",
+        "   Part 1",
+        "     Anchor (o) by relationship type index :CONTROLS|OWNS",
+        "     Expand (o)-[:OWNS|CONTROLS]->(x)",
+        "     Filter (x) (1 condition(s) of WHERE)",
         "2. Return"
     ]
 );

@@ -157,10 +157,7 @@ pub(crate) fn run_query_profiled(
                     grouper.keep_first(first);
                 }
                 let mut rows = 0;
-                let by_count = grouper.counts_per_node().is_some_and(|(slot, counted)| {
-                    counts_per_anchor(m, &plan, slot, &counted, &names)
-                });
-                if by_count {
+                if counted_per_node(&ev, &q.clauses, i, &plan, &names) {
                     // Each anchor node's matches are counted, not made.
                     let matcher = Matcher::new(&ev, &plan, &names);
                     for mut row in table.rows {
@@ -237,6 +234,29 @@ pub(crate) fn run_query_profiled(
         }
     }
     Ok(result)
+}
+
+/// Whether MATCH clause `i`, planned as `plan` with `names` in scope
+/// after it, has its matches counted per anchor node instead of made into
+/// rows (see [`counts_per_anchor`]): the aggregation after it keys on that
+/// node and only counts.
+pub(crate) fn counted_per_node(
+    ev: &Evaluator<'_>,
+    clauses: &[Clause],
+    i: usize,
+    plan: &MatchPlan<'_>,
+    names: &[String],
+) -> bool {
+    let (Some(Clause::Match(m)), Some((proj, _, _))) =
+        (clauses.get(i), aggregation_after(clauses, i))
+    else {
+        return false;
+    };
+    let cols = items(ev.ctx.text, proj, names);
+    let grouper = Grouper::new(ev, &cols, names);
+    grouper
+        .counts_per_node()
+        .is_some_and(|(slot, counted)| counts_per_anchor(m, plan, slot, &counted, names))
 }
 
 /// The aggregating WITH or RETURN right after clause `i`, if there is one

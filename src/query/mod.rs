@@ -184,11 +184,11 @@ pub fn execute(
         polls: std::cell::Cell::new(0),
     };
     if statement.mode == Some(ExplainMode::Explain) {
-        return Ok(explain(graph, query, params));
+        return Ok(explain(graph, query, &ctx));
     }
     if statement.mode == Some(ExplainMode::Profile) {
         // The plan is the one chosen before the query changes the graph.
-        let plan = explain(graph, query, params);
+        let plan = explain(graph, query, &ctx);
         let mut profile = Vec::new();
         let saved = is_mutating(statement).then(|| graph.clone());
         let r = eval::run_query_profiled(graph, query, &ctx, Some(&mut profile));
@@ -377,7 +377,9 @@ fn with_profile(plan: QueryResult, profile: &[eval::ClauseProfile]) -> QueryResu
 }
 
 /// The plan of each MATCH and MERGE, one text line per row.
-fn explain(graph: &Graph, query: &ast::Query, params: &Params) -> QueryResult {
+fn explain(graph: &Graph, query: &ast::Query, ctx: &eval::Ctx<'_>) -> QueryResult {
+    let params = ctx.params;
+    let ev = expr::Evaluator::new(graph, ctx);
     let mut scope: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     for (i, c) in query.clauses.iter().enumerate() {
@@ -426,6 +428,11 @@ fn explain(graph: &Graph, query: &ast::Query, params: &Params) -> QueryResult {
         if let Some(p) = plan {
             for line in p.to_string().lines() {
                 rows.push(vec![Value::Str(format!("   {line}"))]);
+            }
+            if eval::counted_per_node(&ev, &query.clauses, i, &p, &scope) {
+                rows.push(vec![Value::Str(
+                    "   Count per anchor node (no rows: each node's matches are counted)".into(),
+                )]);
             }
         }
     }
