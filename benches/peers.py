@@ -677,21 +677,31 @@ def command_line(a):
     return " ".join(words)
 
 
+NOTES = re.compile(r"<!-- notes -->\n.*?<!-- end notes -->\n", re.S)
+
+
 def merge_sections(path, entities, section):
     """The file's text with this size's section put in (replacing an
-    older one of the same size), sections in order of size."""
+    older one of the same size), sections in order of size, then the
+    hand-written notes block (`<!-- notes -->` to `<!-- end notes -->`),
+    kept as it was."""
     sections = {}
+    notes = None
     try:
         with open(path) as fh:
             old = fh.read()
         for m in re.finditer(r"<!-- size (\d+) -->\n(.*?)<!-- end -->\n", old, re.S):
             sections[int(m.group(1))] = m.group(2)
+        found = NOTES.search(old)
+        notes = found.group(0) if found else None
     except OSError:
         pass
     sections[entities] = section
     parts = [HEADER]
     for n in sorted(sections):
         parts.append(f"<!-- size {n} -->\n{sections[n]}<!-- end -->\n")
+    if notes:
+        parts.append(notes)
     return "\n".join(parts)
 
 
