@@ -36,22 +36,13 @@ import ladybug
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The six queries of ../shared/bench/README.md, as kg runs them.
 from peers import QUERIES  # noqa: E402
+from ladybug_script import statements  # noqa: E402
 
 # The only query whose text LadybugDB needs changed.
 LADYBUG_TEXT = dict(
     QUERIES,
     Q4="MATCH p = (a {id: $a})-[* SHORTEST 1..20]-(b {id: $b}) RETURN length(p)",
 )
-
-
-def statements(text):
-    """The statements of a script: comment lines dropped, split at `;`
-    that ends a line."""
-    body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("//"))
-    for st in body.split(";\n"):
-        st = st.strip().rstrip(";").strip()
-        if st:
-            yield st
 
 
 def targets_for(name, t, n):

@@ -433,6 +433,20 @@ fn shares_above_100_percent_are_a_data_problem() {
 }
 
 #[test]
+fn a_self_holding_is_one_owner_counted_once() {
+    let g = data("self-holding");
+    // A holds 95% of Target and Target 10% of itself: 105%, not 115%.
+    let r = run(&["-g", &g, "owners", "Target", "--format", "csv"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stderr,
+        "kg: data problem: the stated shares in Target (t) add up to 105% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date\n"
+    );
+    let owners: Vec<String> = r.stdout.lines().map(|l| l.to_string()).collect();
+    assert_eq!(column(&owners, 0), ["A", "Target"]);
+}
+
+#[test]
 fn min_share_keeps_answers_at_or_above_the_line() {
     let g = data("min-share");
     // A 30%, B 24.9%, C 25%, D controls with no share stated.

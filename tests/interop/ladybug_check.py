@@ -12,15 +12,9 @@ import sys
 
 import ladybug
 
-
-def statements(text):
-    """The statements of a script: comment lines dropped, split at `;`
-    that ends a line."""
-    body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("//"))
-    for st in body.split(";\n"):
-        st = st.strip().rstrip(";").strip()
-        if st:
-            yield st
+# The export's load script is read as benches/ladybug-from-export.py reads it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benches"))
+from ladybug_script import statements  # noqa: E402
 
 
 def main():
