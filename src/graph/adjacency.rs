@@ -18,49 +18,87 @@ use std::sync::OnceLock;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use petgraph::Direction;
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
+use super::column::Column;
 use super::intern::Sym;
 
-/// One relation as seen from one of its ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One relation as seen from one of its ends. Four little-endian `u32`s,
+/// so that a snapshot stores the lists as they are in memory.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromBytes, IntoBytes, Immutable, KnownLayout)]
 pub struct Adjacent {
+    ty: u32,
+    other: u32,
+    labels: u32,
+    edge: u32,
+}
+
+impl Adjacent {
     /// The relation's type.
-    pub ty: Sym,
+    pub fn ty(&self) -> Sym {
+        Sym::from_index(self.ty as usize)
+    }
+
     /// The entity at the other end.
-    pub other: NodeIndex,
+    pub fn other(&self) -> NodeIndex {
+        NodeIndex::new(self.other as usize)
+    }
+
     /// The other end's labels whose symbols are below 32, as bits (bit
     /// `i`: the label with symbol `i`), so that a label test on the other
     /// end needs no read of it. The index is dropped when labels change.
-    pub labels: u32,
+    pub fn labels(&self) -> u32 {
+        self.labels
+    }
+
     /// The relation.
-    pub edge: EdgeIndex,
+    pub fn edge(&self) -> EdgeIndex {
+        EdgeIndex::new(self.edge as usize)
+    }
+}
+
+/// A relation for building the lists: its index, ends and type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeEnds {
+    /// The relation's index.
+    pub edge: u32,
+    /// The entity it leaves.
+    pub from: u32,
+    /// The entity it enters.
+    pub to: u32,
+    /// Its type.
+    pub ty: Sym,
 }
 
 /// The relations of every entity in one direction, grouped by entity and,
 /// within an entity, by type.
-#[derive(Debug, Default)]
-struct Csr {
+#[derive(Debug, Default, Clone)]
+pub struct Csr {
     /// `entries[offsets[n]..offsets[n + 1]]` are the relations of entity `n`.
-    offsets: Vec<u32>,
-    entries: Vec<Adjacent>,
+    offsets: Column<u32>,
+    entries: Column<Adjacent>,
 }
 
 impl Csr {
-    fn build<N, E>(
-        g: &StableDiGraph<N, E>,
+    /// The lists of `dir` for `bound` entities (node indices below it)
+    /// and `edges`, given in increasing relation index; `labels` gives an
+    /// entity's label bits. Within an entity and type the newest relation
+    /// comes first, as petgraph lists them.
+    pub fn build(
+        bound: usize,
+        edges: &[EdgeEnds],
         dir: Direction,
-        ty: impl Fn(&E) -> Sym,
-        labels: impl Fn(NodeIndex) -> u32,
+        labels: impl Fn(u32) -> u32,
     ) -> Option<Csr> {
-        let bound = g.node_bound();
         let mut offsets = vec![0u32; bound + 1];
-        let end = |e: &petgraph::stable_graph::EdgeReference<'_, E>| match dir {
-            Direction::Outgoing => (e.source(), e.target()),
-            Direction::Incoming => (e.target(), e.source()),
+        let end = |e: &EdgeEnds| match dir {
+            Direction::Outgoing => (e.from, e.to),
+            Direction::Incoming => (e.to, e.from),
         };
-        for e in g.edge_references() {
-            let (here, _) = end(&e);
-            *offsets.get_mut(here.index() + 1)? += 1;
+        for e in edges {
+            let (here, _) = end(e);
+            *offsets.get_mut(here as usize + 1)? += 1;
         }
         for i in 1..offsets.len() {
             offsets[i] = offsets[i].checked_add(offsets[i - 1])?;
@@ -68,21 +106,19 @@ impl Csr {
         let total = usize::try_from(*offsets.last()?).ok()?;
         let mut cursor: Vec<u32> = offsets.clone();
         let blank = Adjacent {
-            ty: Sym::from_index(0),
-            other: NodeIndex::new(0),
-            edge: EdgeIndex::new(0),
+            ty: 0,
+            other: 0,
+            edge: 0,
             labels: 0,
         };
         let mut entries = vec![blank; total];
-        // Newest first within an entity, as petgraph lists them.
-        let refs: Vec<_> = g.edge_references().collect();
-        for e in refs.iter().rev() {
+        for e in edges.iter().rev() {
             let (here, other) = end(e);
-            let at = cursor.get_mut(here.index())?;
+            let at = cursor.get_mut(here as usize)?;
             *entries.get_mut(*at as usize)? = Adjacent {
-                ty: ty(e.weight()),
+                ty: e.ty.index() as u32,
                 other,
-                edge: e.id(),
+                edge: e.edge,
                 labels: labels(other),
             };
             *at += 1;
@@ -95,46 +131,106 @@ impl Csr {
                 }
             }
         }
-        Some(Csr { offsets, entries })
+        Some(Csr {
+            offsets: Column::Owned(offsets),
+            entries: Column::Owned(entries),
+        })
     }
 
-    fn of(&self, n: NodeIndex) -> &[Adjacent] {
+    /// Lists read in place (from a snapshot).
+    pub fn from_columns(offsets: Column<u32>, entries: Column<Adjacent>) -> Csr {
+        Csr { offsets, entries }
+    }
+
+    /// The offsets: entity `n`'s relations are `entries()[offsets()[n]..offsets()[n + 1]]`.
+    pub fn offsets(&self) -> &[u32] {
+        self.offsets.as_slice()
+    }
+
+    /// Every entity's relations, one after another.
+    pub fn entries(&self) -> &[Adjacent] {
+        self.entries.as_slice()
+    }
+
+    /// Where entity `n`'s relations are in [`Csr::entries`].
+    pub fn range_of(&self, n: NodeIndex) -> std::ops::Range<usize> {
+        let offsets = self.offsets.as_slice();
         let i = n.index();
-        match (self.offsets.get(i), self.offsets.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.entries.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
+        match (offsets.get(i), offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) if a <= b => a as usize..b as usize,
+            _ => 0..0,
         }
+    }
+
+    /// Entity `n`'s relations.
+    pub fn of(&self, n: NodeIndex) -> &[Adjacent] {
+        self.entries.as_slice().get(self.range_of(n)).unwrap_or(&[])
     }
 }
 
-/// The typed adjacency of a whole graph, both directions.
-#[derive(Debug, Default)]
+/// The typed adjacency lists of a graph: for each entity, its outgoing and
+/// its incoming relations, grouped by type.
+#[derive(Debug, Default, Clone)]
 pub struct Adjacency {
     outgoing: Csr,
     incoming: Csr,
 }
 
 impl Adjacency {
-    /// Builds the index of `g`; `None` when the graph has more than
-    /// `u32::MAX` relations.
+    /// Builds the lists of `g`; `ty` gives a relation's type and `labels`
+    /// an entity's label bits. `None` when the graph is too large for
+    /// 32-bit offsets.
     pub fn build<N, E>(
         g: &StableDiGraph<N, E>,
         ty: impl Fn(&E) -> Sym + Copy,
         labels: impl Fn(NodeIndex) -> u32 + Copy,
     ) -> Option<Self> {
+        let edges = g
+            .edge_references()
+            .map(|e| {
+                Some(EdgeEnds {
+                    edge: u32::try_from(e.id().index()).ok()?,
+                    from: u32::try_from(e.source().index()).ok()?,
+                    to: u32::try_from(e.target().index()).ok()?,
+                    ty: ty(e.weight()),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let labels = |n: u32| labels(NodeIndex::new(n as usize));
+        Adjacency::from_edges(g.node_bound(), &edges, labels)
+    }
+
+    /// Builds the lists of `bound` entities and `edges` (in increasing
+    /// relation index).
+    pub fn from_edges(
+        bound: usize,
+        edges: &[EdgeEnds],
+        labels: impl Fn(u32) -> u32 + Copy,
+    ) -> Option<Self> {
         Some(Adjacency {
-            outgoing: Csr::build(g, Direction::Outgoing, ty, labels)?,
-            incoming: Csr::build(g, Direction::Incoming, ty, labels)?,
+            outgoing: Csr::build(bound, edges, Direction::Outgoing, labels)?,
+            incoming: Csr::build(bound, edges, Direction::Incoming, labels)?,
         })
+    }
+
+    /// The lists of both directions.
+    pub fn from_csrs(outgoing: Csr, incoming: Csr) -> Adjacency {
+        Adjacency { outgoing, incoming }
+    }
+
+    /// The lists of one direction.
+    pub fn csr(&self, dir: Direction) -> &Csr {
+        match dir {
+            Direction::Outgoing => &self.outgoing,
+            Direction::Incoming => &self.incoming,
+        }
     }
 
     /// The relations of type `ty` leaving (`Outgoing`) or entering
     /// (`Incoming`) `n`, newest first.
     pub fn typed(&self, n: NodeIndex, dir: Direction, ty: Sym) -> &[Adjacent] {
-        let all = match dir {
-            Direction::Outgoing => self.outgoing.of(n),
-            Direction::Incoming => self.incoming.of(n),
-        };
+        let all = self.csr(dir).of(n);
+        let ty = ty.index() as u32;
         let start = all.partition_point(|a| a.ty < ty);
         let len = all
             .get(start..)
@@ -210,7 +306,7 @@ mod tests {
         let out2: Vec<_> = adj
             .typed(a, Direction::Outgoing, Sym::from_index(2))
             .iter()
-            .map(|x| (x.edge, x.other))
+            .map(|x| (x.edge(), x.other()))
             .collect();
         let petgraph_order: Vec<_> = g
             .edges_directed(a, Direction::Outgoing)
@@ -221,11 +317,11 @@ mod tests {
         assert_eq!(out2, vec![(e3, c), (e1, b)]);
         let out1 = adj.typed(a, Direction::Outgoing, Sym::from_index(1));
         assert_eq!(out1.len(), 1);
-        assert_eq!(out1[0].edge, e2);
+        assert_eq!(out1[0].edge(), e2);
         let into_a = adj.typed(a, Direction::Incoming, Sym::from_index(2));
         assert_eq!(into_a.len(), 1);
-        assert_eq!(into_a[0].other, c);
-        assert_eq!(into_a[0].labels, 2, "c's label bits, as given");
+        assert_eq!(into_a[0].other(), c);
+        assert_eq!(into_a[0].labels(), 2, "c's label bits, as given");
         assert!(adj
             .typed(b, Direction::Outgoing, Sym::from_index(2))
             .is_empty());

@@ -11,6 +11,7 @@
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::load::{load_paths_with, load_texts_with, text_of, LoadError, Progress};
 use super::mapped::FileBytes;
@@ -142,33 +143,42 @@ fn compare_checksums(header: &Header) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// How a snapshot's graph is read once its checks pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// In place, each record decoded when it is first read
+    /// ([`snapshot::open`]).
+    InPlace,
+    /// Every record decoded now ([`snapshot::decode_body_with`]), which
+    /// also checks that each is whole, after checking that the columns
+    /// can be read in place.
+    Whole,
+}
+
 /// The graph in `bytes` if they are a valid snapshot of the files
-/// `canonical`. The source files and the body are hashed on a second
-/// thread while the body is decoded; the graph is used only when both
-/// checksums match.
+/// `canonical`. The source files are hashed on a second thread while this
+/// one hashes the body (and decodes it, when reading it whole); the graph
+/// is used only when every checksum matches.
 fn try_snapshot(
-    bytes: &[u8],
+    bytes: Arc<FileBytes>,
     canonical: &[PathBuf],
+    reading: Reading,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Graph, Refusal> {
-    let header = snapshot::read_header(bytes).map_err(Refusal::Damaged)?;
+    let header = snapshot::read_header(&bytes).map_err(Refusal::Damaged)?;
     compare_stats(&header, canonical)?;
-    let body = snapshot::body_unchecked(bytes, &header).map_err(Refusal::Damaged)?;
-    let (sums, graph) = std::thread::scope(|s| {
-        let sums = s.spawn(|| {
-            (
-                compare_checksums(&header),
-                snapshot::check_body(body, &header),
-            )
+    let body = snapshot::body_unchecked(&bytes, &header).map_err(Refusal::Damaged)?;
+    let (files, graph) = std::thread::scope(|s| {
+        let files = s.spawn(|| compare_checksums(&header));
+        let graph = snapshot::check_body(body, &header).and_then(|()| match reading {
+            Reading::InPlace => snapshot::open(Arc::clone(&bytes), &header),
+            Reading::Whole => snapshot::open(Arc::clone(&bytes), &header)
+                .and_then(|_| snapshot::decode_body_with(body, &mut *progress)),
         });
-        let graph = snapshot::decode_body_with(body, &mut *progress);
-        (sums.join(), graph)
+        (files.join(), graph)
     });
-    match sums {
-        Ok((files, body)) => {
-            files?;
-            body.map_err(Refusal::Damaged)?;
-        }
+    match files {
+        Ok(files) => files?,
         Err(_) => return Err(Refusal::Stale("the files could not be checked".into())),
     }
     graph.map_err(Refusal::Damaged)
@@ -215,8 +225,8 @@ pub fn load_with<P: AsRef<Path>>(
         ));
     };
     let snap = snapshot_path(dir, &canonical);
-    if let Ok(bytes) = FileBytes::open(&snap) {
-        if let Ok(graph) = try_snapshot(&bytes, &canonical, progress) {
+    if let Ok(bytes) = FileBytes::open_lazily(&snap) {
+        if let Ok(graph) = try_snapshot(Arc::new(bytes), &canonical, Reading::InPlace, progress) {
             return Ok((graph, Outcome::Used));
         }
     }
@@ -308,14 +318,20 @@ pub fn status<P: AsRef<Path>>(paths: &[P], dir: &Path) -> io::Result<Status> {
         }
         Err(e) => return Err(e),
     };
-    let state = match try_snapshot(&bytes, &canonical, &mut |_| {}) {
+    let size = bytes.len() as u64;
+    let state = match try_snapshot(
+        Arc::new(FileBytes::from_vec(bytes)),
+        &canonical,
+        Reading::Whole,
+        &mut |_| {},
+    ) {
         Ok(_) => State::Valid,
         Err(Refusal::Stale(why)) => State::Stale(why),
         Err(Refusal::Damaged(e)) => State::Damaged(e.to_string()),
     };
     Ok(Status {
         path,
-        size: Some(bytes.len() as u64),
+        size: Some(size),
         state,
     })
 }

@@ -104,7 +104,7 @@ fn suggestions(graph: &Graph, folded: &str) -> Vec<String> {
         scored.push((score, n, shown));
     };
     for (name, nodes) in graph.names() {
-        for &n in nodes {
+        for &n in nodes.iter() {
             let shown = graph
                 .entity(n)
                 .and_then(|e| {

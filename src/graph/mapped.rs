@@ -47,6 +47,38 @@ impl FileBytes {
         let len = file.metadata()?.len();
         FileBytes::of(&mut file, len)
     }
+
+    /// The bytes of the file at `path`, mapped without reading its pages
+    /// in up front: for a file of which only a part may be read (a
+    /// snapshot answering one query), or whose reading is spread over
+    /// threads.
+    pub fn open_lazily(path: &std::path::Path) -> io::Result<FileBytes> {
+        let mut file = File::open(path)?;
+        let len = file.metadata()?.len();
+        if let Some(m) = map_with(&file, len, false) {
+            return Ok(FileBytes {
+                inner: Inner::Mapped(m),
+            });
+        }
+        FileBytes::of(&mut file, len)
+    }
+
+    /// Bytes already in memory.
+    pub fn from_vec(bytes: Vec<u8>) -> FileBytes {
+        FileBytes {
+            inner: Inner::Read(bytes),
+        }
+    }
+}
+
+impl std::fmt::Debug for FileBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = match self.inner {
+            Inner::Read(_) => "read",
+            Inner::Mapped(_) => "mapped",
+        };
+        write!(f, "FileBytes({how}, {} bytes)", self.len())
+    }
 }
 
 impl Deref for FileBytes {
@@ -63,16 +95,26 @@ impl Deref for FileBytes {
 /// read in up front; `None` when it is not a non-empty regular file of
 /// that length or the system refuses.
 fn map(file: &File, len: u64) -> Option<memmap2::Mmap> {
+    map_with(file, len, true)
+}
+
+/// [`map`], reading the pages in up front only when `populate` is set.
+fn map_with(file: &File, len: u64, populate: bool) -> Option<memmap2::Mmap> {
     let meta = file.metadata().ok()?;
     if !meta.is_file() || len == 0 || meta.len() != len {
         return None;
     }
     let len = usize::try_from(len).ok()?;
+    let mut options = memmap2::MmapOptions::new();
+    options.len(len);
+    if populate {
+        options.populate();
+    }
     // SAFETY: the mapping is read-only. Its bytes change only if another
     // program writes to the file while kg reads it (kg's own writers write
     // a new file and rename it); a truncation then ends the process with
     // SIGBUS, as the module documentation says.
-    unsafe { memmap2::MmapOptions::new().len(len).populate().map(file) }.ok()
+    unsafe { options.map(file) }.ok()
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 
 pub mod adjacency;
 pub mod cache;
+pub mod column;
 pub mod date;
+pub mod frozen;
 pub mod intern;
 pub mod json;
 pub mod load;

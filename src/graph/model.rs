@@ -1,6 +1,8 @@
 //! The graph: entities and relations in a petgraph multigraph, with the
 //! indexes that answer look-ups without scanning.
 
+use std::borrow::Cow;
+
 use super::FastMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -8,8 +10,10 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use super::date::{Date, DayNumber};
+use super::frozen::Frozen;
 use super::intern::{Interner, Sym};
 use super::value::{PropValue, Props};
+use either::Either;
 
 /// A document that facts are taken from.
 #[derive(Debug, Clone, PartialEq)]
@@ -284,11 +288,16 @@ pub struct Graph {
     /// Typed adjacency lists, built when queries walk enough relations.
     adjacency: super::adjacency::AdjacencyCache,
     changes: Changes,
+    /// The graph read in place from a snapshot, until its first change;
+    /// while it is set, `inner` and the indexes above are empty.
+    frozen: Option<Box<Frozen>>,
+    /// Why a snapshot could not be decoded when the graph was changed.
+    damage: Option<String>,
 }
 
 /// The bits of [`Graph::has_labels`] for `labels`; `None` when one of
 /// them has no bit (a symbol from 64 on).
-fn label_mask(labels: &[Sym]) -> Option<u64> {
+pub(crate) fn label_mask(labels: &[Sym]) -> Option<u64> {
     labels.iter().try_fold(0u64, |m, l| {
         u32::try_from(l.index())
             .ok()
@@ -520,6 +529,63 @@ impl Graph {
             label_bits: index.label_bits,
             adjacency: Default::default(),
             changes,
+            frozen: None,
+            damage: None,
+        }
+    }
+
+    /// A graph answered in place from a snapshot (see [`Frozen`]).
+    pub(crate) fn frozen(
+        name: Option<String>,
+        sources: Vec<Source>,
+        interner: Interner,
+        frozen: Frozen,
+        changes: Changes,
+    ) -> Graph {
+        Graph {
+            name,
+            sources,
+            interner,
+            changes,
+            frozen: Some(Box::new(frozen)),
+            ..Graph::default()
+        }
+    }
+
+    /// Whether the graph is read in place from a snapshot (it has not been
+    /// changed since it was loaded from one).
+    pub fn is_frozen(&self) -> bool {
+        self.frozen.is_some()
+    }
+
+    /// What was found wrong in the snapshot the graph was loaded from: a
+    /// body that passed its checksums but does not decode, which only a
+    /// forged file can have. Answers and changes made since are then not
+    /// to be trusted.
+    pub fn damage(&self) -> Option<&str> {
+        self.damage
+            .as_deref()
+            .or_else(|| self.frozen.as_ref().and_then(|f| f.damage()))
+    }
+
+    /// Turns a graph read in place into an ordinary one, before a change:
+    /// the whole snapshot is decoded.
+    fn thaw(&mut self) {
+        let Some(frozen) = self.frozen.take() else {
+            return;
+        };
+        match super::snapshot::decode_body(frozen.body()) {
+            Ok(g) => {
+                self.inner = g.inner;
+                self.by_id = g.by_id;
+                self.by_name = g.by_name;
+                self.by_label = g.by_label;
+                self.by_type = g.by_type;
+                self.label_bits = g.label_bits;
+                self.adjacency = Default::default();
+                self.damage = frozen.damage().map(String::from);
+            }
+            Err(e) => self.damage = Some(e.to_string()),
         }
     }
 
@@ -569,37 +635,67 @@ impl Graph {
 
     /// How many entities there are.
     pub fn entity_count(&self) -> usize {
-        self.inner.node_count()
+        match &self.frozen {
+            Some(f) => f.entity_count(),
+            None => self.inner.node_count(),
+        }
     }
 
     /// How many relations there are.
     pub fn relation_count(&self) -> usize {
-        self.inner.edge_count()
+        match &self.frozen {
+            Some(f) => f.relation_count(),
+            None => self.inner.edge_count(),
+        }
+    }
+
+    /// One more than the largest entity index in use (indices of removed
+    /// entities stay unused): the length of an array indexed by entity.
+    pub fn node_bound(&self) -> usize {
+        match &self.frozen {
+            Some(f) => f.entity_count(),
+            None => petgraph::visit::NodeIndexable::node_bound(&self.inner),
+        }
     }
 
     /// Every entity, in index order.
     pub fn entity_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.inner.node_indices()
+        match &self.frozen {
+            Some(f) => Either::Left((0..f.entity_count()).map(NodeIndex::new)),
+            None => Either::Right(self.inner.node_indices()),
+        }
     }
 
     /// Every relation, in index order.
     pub fn relation_indices(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
-        self.inner.edge_indices()
+        match &self.frozen {
+            Some(f) => Either::Left((0..f.relation_count()).map(EdgeIndex::new)),
+            None => Either::Right(self.inner.edge_indices()),
+        }
     }
 
     /// The entity at `n`.
     pub fn entity(&self, n: NodeIndex) -> Option<&Entity> {
-        self.inner.node_weight(n)
+        match &self.frozen {
+            Some(f) => f.entity(n.index()),
+            None => self.inner.node_weight(n),
+        }
     }
 
     /// The relation at `e`.
     pub fn relation(&self, e: EdgeIndex) -> Option<&Relation> {
-        self.inner.edge_weight(e)
+        match &self.frozen {
+            Some(f) => f.relation(e.index()),
+            None => self.inner.edge_weight(e),
+        }
     }
 
     /// The relation's (from, to) entities.
     pub fn endpoints(&self, e: EdgeIndex) -> Option<(NodeIndex, NodeIndex)> {
-        self.inner.edge_endpoints(e)
+        match &self.frozen {
+            Some(f) => f.endpoints(e.index()),
+            None => self.inner.edge_endpoints(e),
+        }
     }
 
     /// The relations leaving (`Outgoing`) or entering (`Incoming`) `n`:
@@ -609,20 +705,26 @@ impl Graph {
         n: NodeIndex,
         dir: Direction,
     ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &Relation)> + '_ {
-        self.inner.edges_directed(n, dir).map(move |e| {
+        if let Some(f) = &self.frozen {
+            return Either::Left(f.relations_of(n, dir));
+        }
+        Either::Right(self.inner.edges_directed(n, dir).map(move |e| {
             let other = if dir == Direction::Outgoing {
                 e.target()
             } else {
                 e.source()
             };
             (e.id(), other, e.weight())
-        })
+        }))
     }
 
     /// The typed adjacency index, when it is built or now worth building
     /// (each call without it counts one walk of a relation list; see
     /// [`super::adjacency::AdjacencyCache`]).
     pub fn adjacency(&self) -> Option<&super::adjacency::Adjacency> {
+        if let Some(f) = &self.frozen {
+            return Some(f.adjacency());
+        }
         let bits = |n: NodeIndex| {
             // The low 32 bits: labels with symbols below 32.
             self.label_bits.get(n.index()).map_or(0, |b| *b as u32)
@@ -633,11 +735,24 @@ impl Graph {
 
     /// How many relations leave or enter `n`.
     pub fn degree(&self, n: NodeIndex, dir: Direction) -> usize {
-        self.inner.edges_directed(n, dir).count()
+        match &self.frozen {
+            Some(f) => f.degree(n, dir),
+            None => self.inner.edges_directed(n, dir).count(),
+        }
     }
 
-    /// The petgraph graph underneath, for algorithms.
-    pub fn petgraph(&self) -> &StableDiGraph<Entity, Relation> {
+    /// The petgraph graph underneath, for algorithms. A graph read in
+    /// place from a snapshot has none until it is changed (see
+    /// [`Graph::is_frozen`]); [`Graph::petgraph_mut`] makes it.
+    pub fn petgraph(&self) -> Option<&StableDiGraph<Entity, Relation>> {
+        self.frozen.is_none().then_some(&self.inner)
+    }
+
+    /// The petgraph graph underneath, made first if the graph is read in
+    /// place from a snapshot. Changing entities or relations through it
+    /// bypasses the indexes: use it to read, or rebuild the graph after.
+    pub fn petgraph_mut(&mut self) -> &StableDiGraph<Entity, Relation> {
+        self.thaw();
         &self.inner
     }
 
@@ -645,59 +760,92 @@ impl Graph {
 
     /// The entity with this id (exact).
     pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
-        self.by_id.get(id).copied()
+        match &self.frozen {
+            Some(f) => f.by_id(id),
+            None => self.by_id.get(id).copied(),
+        }
     }
 
     /// Whether every entity has an id (ids are unique, so then they tell
     /// all entities apart).
     pub fn every_entity_has_id(&self) -> bool {
-        self.by_id.len() == self.entity_count()
+        match &self.frozen {
+            Some(f) => f.every_entity_has_id(),
+            None => self.by_id.len() == self.entity_count(),
+        }
     }
 
     /// Entities whose name or an alias equals `name`, ignoring case.
-    pub fn by_name(&self, name: &str) -> &[NodeIndex] {
-        self.by_name.get(&fold_name(name)).map_or(&[], |v| v)
+    pub fn by_name(&self, name: &str) -> Cow<'_, [NodeIndex]> {
+        match &self.frozen {
+            Some(f) => Cow::Owned(f.by_name(&fold_name(name))),
+            None => Cow::Borrowed(self.by_name.get(&fold_name(name)).map_or(&[], |v| v)),
+        }
     }
 
     /// Every folded name and alias with its entities, for suggestions.
-    pub fn names(&self) -> impl Iterator<Item = (&str, &[NodeIndex])> + '_ {
-        self.by_name.iter().map(|(k, v)| (&**k, v.as_slice()))
+    pub fn names(&self) -> impl Iterator<Item = (&str, Cow<'_, [NodeIndex]>)> + '_ {
+        match &self.frozen {
+            Some(f) => Either::Left(f.names().map(|(k, v)| (k, Cow::Owned(v)))),
+            None => Either::Right(
+                self.by_name
+                    .iter()
+                    .map(|(k, v)| (&**k, Cow::Borrowed(v.as_slice()))),
+            ),
+        }
     }
 
     /// Every id, for suggestions.
     pub fn ids(&self) -> impl Iterator<Item = (&str, NodeIndex)> + '_ {
-        self.by_id.iter().map(|(k, v)| (&**k, *v))
+        match &self.frozen {
+            Some(f) => Either::Left(f.ids()),
+            None => Either::Right(self.by_id.iter().map(|(k, v)| (&**k, *v))),
+        }
     }
 
     /// Entities with this label, in the order they got it.
     pub fn with_label(&self, label: Sym) -> &[NodeIndex] {
-        self.by_label.get(&label).map_or(&[], |v| v)
+        match &self.frozen {
+            Some(f) => f.with_label(label),
+            None => self.by_label.get(&label).map_or(&[], |v| v),
+        }
     }
 
     /// Labels in use with their entity counts.
     pub fn label_counts(&self) -> Vec<(&str, usize)> {
-        self.counts(&self.by_label)
+        self.counts(&self.by_label, true)
     }
 
-    /// The non-empty entries of an index, by name, with their sizes.
-    fn counts<T>(&self, index: &FastMap<Sym, Vec<T>>) -> Vec<(&str, usize)> {
-        let mut v: Vec<(&str, usize)> = index
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (self.resolve(*k), v.len()))
-            .collect();
+    /// The non-empty entries of an index (labels or types), by name, with
+    /// their sizes.
+    fn counts<T>(&self, index: &FastMap<Sym, Vec<T>>, labels: bool) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> = match &self.frozen {
+            Some(f) => f
+                .counts(labels)
+                .into_iter()
+                .map(|(k, n)| (self.resolve(k), n))
+                .collect(),
+            None => index
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (self.resolve(*k), v.len()))
+                .collect(),
+        };
         v.sort();
         v
     }
 
     /// Relations of this type.
     pub fn of_type(&self, ty: Sym) -> &[EdgeIndex] {
-        self.by_type.get(&ty).map_or(&[], |v| v)
+        match &self.frozen {
+            Some(f) => f.of_type(ty),
+            None => self.by_type.get(&ty).map_or(&[], |v| v),
+        }
     }
 
     /// Relation types in use with their counts.
     pub fn type_counts(&self) -> Vec<(&str, usize)> {
-        self.counts(&self.by_type)
+        self.counts(&self.by_type, false)
     }
 
     // ----- changes -------------------------------------------------------
@@ -710,6 +858,7 @@ impl Graph {
 
     /// Adds an entity; its id, if any, must be new.
     pub fn add_entity(&mut self, entity: Entity) -> Result<NodeIndex, GraphError> {
+        self.thaw();
         if let Some(id) = &entity.id {
             if self.by_id.contains_key(id) {
                 return Err(GraphError::DuplicateId(id.to_string()));
@@ -796,6 +945,7 @@ impl Graph {
         to: NodeIndex,
         relation: Relation,
     ) -> Result<EdgeIndex, GraphError> {
+        self.thaw();
         if !self.inner.contains_node(from) || !self.inner.contains_node(to) {
             return Err(GraphError::Missing);
         }
@@ -809,6 +959,7 @@ impl Graph {
 
     /// Removes a relation.
     pub fn remove_relation(&mut self, e: EdgeIndex) -> Option<Relation> {
+        self.thaw();
         let r = self.inner.remove_edge(e)?;
         self.adjacency.clear();
         self.changes.relations_deleted += 1;
@@ -822,6 +973,7 @@ impl Graph {
 
     /// Removes an entity and every relation it takes part in.
     pub fn remove_entity(&mut self, n: NodeIndex) -> Option<Entity> {
+        self.thaw();
         let edges: Vec<EdgeIndex> = self
             .inner
             .edges_directed(n, Direction::Outgoing)
@@ -869,18 +1021,22 @@ impl Graph {
         // A label the entity has always has its bit set when it has one,
         // so the bits decide whenever every wanted label has a bit.
         // (A removed node's bits are 0, so asking for any label fails.)
-        if let (Some(want), Some(&have)) = (label_mask(labels), self.label_bits.get(n.index())) {
+        let have = match &self.frozen {
+            Some(f) => f.label_bits(n.index()),
+            None => self.label_bits.get(n.index()).copied(),
+        };
+        if let (Some(want), Some(have)) = (label_mask(labels), have) {
             if want != 0 {
                 return have & want == want;
             }
         }
-        self.inner
-            .node_weight(n)
+        self.entity(n)
             .is_some_and(|e| labels.iter().all(|l| e.labels.contains(l)))
     }
 
     /// Gives `n` a label; returns whether it was new.
     pub fn add_label(&mut self, n: NodeIndex, label: Sym) -> bool {
+        self.thaw();
         let Some(e) = self.inner.node_weight_mut(n) else {
             return false;
         };
@@ -898,6 +1054,7 @@ impl Graph {
 
     /// Takes a label from `n`; returns whether it had it.
     pub fn remove_label(&mut self, n: NodeIndex, label: Sym) -> bool {
+        self.thaw();
         let Some(e) = self.inner.node_weight_mut(n) else {
             return false;
         };
@@ -918,7 +1075,7 @@ impl Graph {
     /// and `aliases` come from the entity's fields when set, anything else
     /// from its props.
     pub fn entity_property(&self, n: NodeIndex, key: &str) -> Option<PropRef<'_>> {
-        let e = self.inner.node_weight(n)?;
+        let e = self.entity(n)?;
         let field = match key {
             "id" => e.id.as_deref().map(PropRef::Str),
             "name" => e.name.as_deref().map(PropRef::Str),
@@ -931,7 +1088,7 @@ impl Graph {
     /// Every property of an entity as a query sees it, fields first, then
     /// props sorted by key.
     pub fn entity_properties(&self, n: NodeIndex) -> Vec<(&str, PropRef<'_>)> {
-        let Some(e) = self.inner.node_weight(n) else {
+        let Some(e) = self.entity(n) else {
             return Vec::new();
         };
         let mut v = Vec::with_capacity(e.props.len() + 3);
@@ -969,6 +1126,7 @@ impl Graph {
         key: &str,
         value: Option<PropValue>,
     ) -> Result<(), GraphError> {
+        self.thaw();
         if !self.inner.contains_node(n) {
             return Err(GraphError::Missing);
         }
@@ -1050,6 +1208,7 @@ impl Graph {
     /// Removes every property of an entity, its id, name and aliases
     /// included.
     pub fn clear_entity_properties(&mut self, n: NodeIndex) {
+        self.thaw();
         self.unindex_names(n);
         if let Some(e) = self.inner.node_weight_mut(n) {
             if let Some(old) = e.id.take() {
@@ -1065,7 +1224,7 @@ impl Graph {
     /// `until`, `source`, `locator`, `note` and `quote` come from the
     /// relation's fields when set, anything else from its props.
     pub fn relation_property(&self, e: EdgeIndex, key: &str) -> Option<PropRef<'_>> {
-        let r = self.inner.edge_weight(e)?;
+        let r = self.relation(e)?;
         let p = r.provenance();
         let field = match key {
             "since" => r.since.map(PropRef::Date),
@@ -1082,7 +1241,7 @@ impl Graph {
     /// Every property of a relation as a query sees it: props sorted by
     /// key, then the dated and provenance fields that are set.
     pub fn relation_properties(&self, e: EdgeIndex) -> Vec<(&str, PropRef<'_>)> {
-        let Some(r) = self.inner.edge_weight(e) else {
+        let Some(r) = self.relation(e) else {
             return Vec::new();
         };
         let mut v: Vec<(&str, PropRef<'_>)> = Vec::new();
@@ -1108,6 +1267,7 @@ impl Graph {
         key: &str,
         value: Option<PropValue>,
     ) -> Result<(), GraphError> {
+        self.thaw();
         let sym = self.interner.intern(key);
         let r = self.inner.edge_weight_mut(e).ok_or(GraphError::Missing)?;
         self.changes.properties_set += 1;
@@ -1158,6 +1318,7 @@ impl Graph {
 
     /// Removes every property of a relation, dates and provenance included.
     pub fn clear_relation_properties(&mut self, e: EdgeIndex) {
+        self.thaw();
         if let Some(r) = self.inner.edge_weight_mut(e) {
             r.props.clear();
             r.since = None;
@@ -1169,7 +1330,7 @@ impl Graph {
     /// A short human name for an entity: its name, else its id, else its
     /// index.
     pub fn display_name(&self, n: NodeIndex) -> String {
-        match self.inner.node_weight(n) {
+        match self.entity(n) {
             Some(e) => match (&e.name, &e.id) {
                 (Some(name), _) => name.to_string(),
                 (None, Some(id)) => id.to_string(),
@@ -1223,7 +1384,7 @@ mod tests {
             .add_relation(a, b, Relation::new(owns))
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(g.by_id("rosatom"), Some(b));
-        assert_eq!(g.by_name("ATOMREDMEDZOLOTO"), &[a]);
+        assert_eq!(&*g.by_name("ATOMREDMEDZOLOTO"), &[a]);
         assert_eq!(g.of_type(owns), &[e]);
         let company = g.intern("Company");
         assert_eq!(g.with_label(company).len(), 2);
@@ -1231,7 +1392,7 @@ mod tests {
         g.set_entity_property(a, "name", Some(PropValue::Str("ARMZ".into())))
             .ok();
         assert!(g.by_name("rosatom nedra").is_empty());
-        assert_eq!(g.by_name("armz"), &[a]);
+        assert_eq!(&*g.by_name("armz"), &[a]);
         assert_eq!(
             g.add_entity(Entity {
                 id: Some("rosatom".into()),

@@ -52,8 +52,12 @@ use std::time::UNIX_EPOCH;
 
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
+use std::sync::Arc;
+
 use super::date::Date;
+use super::frozen::Frozen;
 use super::intern::{Interner, Sym};
+use super::mapped::FileBytes;
 use super::model::{
     Changes, Entity, EntityIndex, Graph, GraphError, Provenance, Relation, Source, TypeIndex,
 };
@@ -64,7 +68,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
 /// The version of the snapshot layout this build reads and writes; a
 /// snapshot of another version is rebuilt.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// How deep lists may nest inside a property value.
 const MAX_DEPTH: usize = 16;
@@ -169,6 +173,12 @@ fn path_from(bytes: &[u8]) -> PathBuf {
 }
 
 // ----- writing ---------------------------------------------------------------
+
+/// Zero bytes up to a multiple of 8, so that the columns that follow can
+/// be read in place.
+pub(super) fn pad(out: &mut Vec<u8>) {
+    out.resize(out.len().next_multiple_of(8), 0);
+}
 
 struct Writer(Vec<u8>);
 
@@ -294,9 +304,11 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
 
     // Positions of the entities, which are the node indices on reading.
     let mut position: Vec<u32> = Vec::new();
+    let mut cols = super::frozen::Columns::default();
     w.count(graph.entity_count())?;
     for (i, n) in graph.entity_indices().enumerate() {
         let Some(e) = graph.entity(n) else { continue };
+        cols.add_entity(w.0.len(), e);
         if position.len() <= n.index() {
             position.resize(n.index() + 1, NONE);
         }
@@ -320,6 +332,7 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
         }
         w.props(&e.props)?;
     }
+    cols.entity_at.push(w.0.len() as u64);
     let at = |n: petgraph::stable_graph::NodeIndex| -> Result<u32, SnapshotError> {
         position
             .get(n.index())
@@ -332,8 +345,10 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
         let (Some(r), Some((from, to))) = (graph.relation(e), graph.endpoints(e)) else {
             continue;
         };
-        w.u32(at(from)?);
-        w.u32(at(to)?);
+        let (from, to) = (at(from)?, at(to)?);
+        cols.add_relation(w.0.len(), from, to, r.ty)?;
+        w.u32(from);
+        w.u32(to);
         w.sym(r.ty)?;
         w.props(&r.props)?;
         w.date(r.since);
@@ -351,13 +366,22 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
             w.str(s)?;
         }
     }
+    cols.relation_at.push(w.0.len() as u64);
+    let columns_at = w.0.len() as u64;
+    cols.write(&mut w.0, graph.interner().len())?;
+    pad(&mut w.0);
+    w.u64(columns_at);
     Ok(w.0)
 }
 
 /// The snapshot of `graph`, loaded from the files `sources` describes (in
 /// load order).
 pub fn encode(graph: &Graph, sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError> {
-    let body = encode_body(graph)?;
+    frame(&encode_body(graph)?, sources)
+}
+
+/// A snapshot of `body`: the header, then the body.
+fn frame(body: &[u8], sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError> {
     let mut w = Writer(Vec::with_capacity(body.len() + 256));
     w.0.extend_from_slice(&MAGIC);
     w.u32(SNAPSHOT_VERSION);
@@ -369,21 +393,28 @@ pub fn encode(graph: &Graph, sources: &[SourceStamp]) -> Result<Vec<u8>, Snapsho
         w.u64(s.checksum);
     }
     w.u64(body.len() as u64);
-    w.u64(checksum(&body));
+    w.u64(checksum(body));
     let sum = checksum(&w.0);
     w.u64(sum);
-    w.0.extend_from_slice(&body);
+    // The body starts 8-aligned, so that its columns are too.
+    pad(&mut w.0);
+    w.0.extend_from_slice(body);
     Ok(w.0)
 }
 
 // ----- reading ---------------------------------------------------------------
 
-struct Reader<'a> {
+/// Reads a snapshot's fields, every read bounds-checked.
+pub(super) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader of `bytes` from `pos`.
+    pub(super) fn at(bytes: &'a [u8], pos: usize) -> Reader<'a> {
+        Reader { bytes, pos }
+    }
     fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
         let end = self.pos.checked_add(n).ok_or(SnapshotError::Truncated)?;
         let s = self
@@ -398,13 +429,13 @@ impl<'a> Reader<'a> {
             .try_into()
             .map_err(|_| SnapshotError::Truncated)
     }
-    fn u8(&mut self) -> Result<u8, SnapshotError> {
+    pub(super) fn u8(&mut self) -> Result<u8, SnapshotError> {
         Ok(u8::from_le_bytes(self.array()?))
     }
-    fn u32(&mut self) -> Result<u32, SnapshotError> {
+    pub(super) fn u32(&mut self) -> Result<u32, SnapshotError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
-    fn u64(&mut self) -> Result<u64, SnapshotError> {
+    pub(super) fn u64(&mut self) -> Result<u64, SnapshotError> {
         Ok(u64::from_le_bytes(self.array()?))
     }
     fn i128(&mut self) -> Result<i128, SnapshotError> {
@@ -426,7 +457,7 @@ impl<'a> Reader<'a> {
         let n = self.count(1)?;
         self.take(n)
     }
-    fn str(&mut self) -> Result<&'a str, SnapshotError> {
+    pub(super) fn str(&mut self) -> Result<&'a str, SnapshotError> {
         std::str::from_utf8(self.raw()?).map_err(|_| corrupt("a text is not UTF-8"))
     }
     fn opt_str(&mut self) -> Result<Option<&'a str>, SnapshotError> {
@@ -562,6 +593,10 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     if r.u64()? != expected {
         return Err(SnapshotError::Checksum("header"));
     }
+    let padding = r.take(r.pos.next_multiple_of(8) - r.pos)?;
+    if padding.iter().any(|&b| b != 0) {
+        return Err(corrupt("the header's padding is not zero"));
+    }
     Ok(Header {
         sources,
         body_len,
@@ -605,6 +640,19 @@ pub fn check_body(body: &[u8], header: &Header) -> Result<(), SnapshotError> {
     }
 }
 
+/// The graph of a snapshot, read in place (see [`super::frozen`]): only
+/// what precedes the entities is decoded now, and the body's length is
+/// checked but not its checksum: check it with [`check_body`] before
+/// trusting the graph.
+pub fn open(bytes: Arc<FileBytes>, header: &Header) -> Result<Graph, SnapshotError> {
+    let len = body_unchecked(&bytes, header)?.len();
+    let body = header.body_start..header.body_start + len;
+    let (p, frozen) = Frozen::open(bytes, body)?;
+    Ok(Graph::frozen(
+        p.name, p.sources, p.interner, frozen, p.changes,
+    ))
+}
+
 /// Builds the graph from a snapshot body (see [`body`]).
 pub fn decode_body(body: &[u8]) -> Result<Graph, SnapshotError> {
     decode_body_with(body, &mut |_| {})
@@ -631,41 +679,13 @@ pub fn decode_body_with(
         bytes: body,
         pos: 0,
     };
-    let name = r.opt_str()?.map(String::from);
-    let mut c = [0u64; 7];
-    for v in &mut c {
-        *v = r.u64()?;
-    }
-    let [entities_created, entities_deleted, relations_created, relations_deleted, properties_set, labels_added, labels_removed] =
-        c;
-    let changes = Changes {
-        entities_created,
-        entities_deleted,
-        relations_created,
-        relations_deleted,
-        properties_set,
-        labels_added,
-        labels_removed,
-    };
-
-    let mut interner = Interner::default();
-    let n = r.count(4)?;
-    let mut syms = Vec::with_capacity(n);
-    for _ in 0..n {
-        let s = r.str()?;
-        syms.push(interner.intern(s));
-    }
-
-    let n = r.count(4 + 4 + 4 + 1)?;
-    let mut sources = Vec::with_capacity(n);
-    for _ in 0..n {
-        sources.push(Source {
-            id: r.str()?.to_string(),
-            url: r.opt_str()?.map(String::from),
-            title: r.opt_str()?.map(String::from),
-            published: r.date()?,
-        });
-    }
+    let Preamble {
+        name,
+        changes,
+        interner,
+        syms,
+        sources,
+    } = read_preamble(&mut r)?;
 
     // The entities' indexes are built on a second thread from the same
     // bytes, while this one builds the petgraph graph.
@@ -684,6 +704,147 @@ pub fn decode_body_with(
     ))
 }
 
+/// What a body holds before its entities.
+pub(super) struct Preamble {
+    /// The graph's name.
+    pub name: Option<String>,
+    /// Its change counters after loading.
+    pub changes: Changes,
+    /// Labels, types and keys.
+    pub interner: Interner,
+    /// The symbol of each stored symbol number.
+    pub syms: Vec<Sym>,
+    /// The sources.
+    pub sources: Vec<Source>,
+}
+
+/// Reads a body's name, change counters, symbols and sources, leaving `r`
+/// at the entity count.
+pub(super) fn read_preamble(r: &mut Reader) -> Result<Preamble, SnapshotError> {
+    let name = r.opt_str()?.map(String::from);
+    let mut c = [0u64; 7];
+    for v in &mut c {
+        *v = r.u64()?;
+    }
+    let [entities_created, entities_deleted, relations_created, relations_deleted, properties_set, labels_added, labels_removed] =
+        c;
+    let changes = Changes {
+        entities_created,
+        entities_deleted,
+        relations_created,
+        relations_deleted,
+        properties_set,
+        labels_added,
+        labels_removed,
+    };
+    let mut interner = Interner::default();
+    let n = r.count(4)?;
+    let mut syms = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = r.str()?;
+        syms.push(interner.intern(s));
+    }
+    let n = r.count(4 + 4 + 4 + 1)?;
+    let mut sources = Vec::with_capacity(n);
+    for _ in 0..n {
+        sources.push(Source {
+            id: r.str()?.to_string(),
+            url: r.opt_str()?.map(String::from),
+            title: r.opt_str()?.map(String::from),
+            published: r.date()?,
+        });
+    }
+    Ok(Preamble {
+        name,
+        changes,
+        interner,
+        syms,
+        sources,
+    })
+}
+
+/// Reads one entity record.
+pub(super) fn read_entity(r: &mut Reader, syms: &[Sym]) -> Result<Entity, SnapshotError> {
+    let flags = r.u8()?;
+    if flags > 3 {
+        return Err(corrupt(format!("unknown entity flags {flags}")));
+    }
+    let id = if flags & 1 != 0 {
+        Some(r.boxed()?)
+    } else {
+        None
+    };
+    let name = if flags & 2 != 0 {
+        Some(r.boxed()?)
+    } else {
+        None
+    };
+    let k = r.count(4)?;
+    let mut labels = Vec::with_capacity(k);
+    for _ in 0..k {
+        labels.push(r.sym(syms)?);
+    }
+    let k = r.count(4)?;
+    let mut aliases = Vec::with_capacity(k);
+    for _ in 0..k {
+        aliases.push(r.boxed()?);
+    }
+    let props = r.props(syms)?;
+    Ok(Entity {
+        id,
+        labels,
+        name,
+        aliases,
+        props,
+    })
+}
+
+/// Reads one relation record: its ends (entity positions, not checked
+/// here) and the relation.
+pub(super) fn read_relation(
+    r: &mut Reader,
+    syms: &[Sym],
+) -> Result<(usize, usize, Relation), SnapshotError> {
+    let from = r.u32()? as usize;
+    let to = r.u32()? as usize;
+    let ty = r.sym(syms)?;
+    let props = r.props(syms)?;
+    let since = r.date()?;
+    let until = r.date()?;
+    let flags = r.u8()?;
+    if flags > 15 {
+        return Err(corrupt(format!("unknown provenance flags {flags}")));
+    }
+    let mut field = |bit: u8| -> Result<Option<Box<str>>, SnapshotError> {
+        if flags & (1 << bit) != 0 {
+            r.boxed().map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let provenance = (flags != 0)
+        .then(|| -> Result<Box<Provenance>, SnapshotError> {
+            Ok(Box::new(Provenance {
+                source: field(0)?,
+                locator: field(1)?,
+                note: field(2)?,
+                quote: field(3)?,
+            }))
+        })
+        .transpose()?;
+    Ok((
+        from,
+        to,
+        Relation {
+            ty,
+            props,
+            since,
+            until,
+            provenance,
+        },
+    ))
+}
+
 /// Decodes `n` entities from `r`, then the relations, into a petgraph
 /// graph, with the index of relations by type.
 fn decode_graph(
@@ -697,38 +858,7 @@ fn decode_graph(
         if i % PROGRESS_EVERY == 0 {
             report(r.pos);
         }
-        let flags = r.u8()?;
-        if flags > 3 {
-            return Err(corrupt(format!("unknown entity flags {flags}")));
-        }
-        let id = if flags & 1 != 0 {
-            Some(r.boxed()?)
-        } else {
-            None
-        };
-        let name = if flags & 2 != 0 {
-            Some(r.boxed()?)
-        } else {
-            None
-        };
-        let k = r.count(4)?;
-        let mut labels = Vec::with_capacity(k);
-        for _ in 0..k {
-            labels.push(r.sym(syms)?);
-        }
-        let k = r.count(4)?;
-        let mut aliases = Vec::with_capacity(k);
-        for _ in 0..k {
-            aliases.push(r.boxed()?);
-        }
-        let props = r.props(syms)?;
-        inner.add_node(Entity {
-            id,
-            labels,
-            name,
-            aliases,
-            props,
-        });
+        inner.add_node(read_entity(r, syms)?);
     }
 
     let m = r.count(4 + 4 + 4 + 4 + 1 + 1 + 1)?;
@@ -749,49 +879,13 @@ fn decode_graph(
         if i % PROGRESS_EVERY == 0 {
             report(r.pos);
         }
-        let from = r.u32()? as usize;
-        let to = r.u32()? as usize;
+        let (from, to, relation) = read_relation(r, syms)?;
         if from >= n || to >= n {
             return Err(corrupt(GraphError::Missing.to_string()));
         }
-        let ty = r.sym(syms)?;
-        let props = r.props(syms)?;
-        let since = r.date()?;
-        let until = r.date()?;
-        let flags = r.u8()?;
-        if flags > 15 {
-            return Err(corrupt(format!("unknown provenance flags {flags}")));
-        }
-        let mut field = |bit: u8| -> Result<Option<Box<str>>, SnapshotError> {
-            if flags & (1 << bit) != 0 {
-                r.boxed().map(Some)
-            } else {
-                Ok(None)
-            }
-        };
-        let provenance = (flags != 0)
-            .then(|| -> Result<Box<Provenance>, SnapshotError> {
-                Ok(Box::new(Provenance {
-                    source: field(0)?,
-                    locator: field(1)?,
-                    note: field(2)?,
-                    quote: field(3)?,
-                }))
-            })
-            .transpose()?;
         nodes.fetch(from);
         nodes.fetch(to);
-        pending.push_back((
-            from,
-            to,
-            Relation {
-                ty,
-                props,
-                since,
-                until,
-                provenance,
-            },
-        ));
+        pending.push_back((from, to, relation));
         if pending.len() > AHEAD {
             if let Some(next) = pending.pop_front() {
                 add(&mut inner, next);
@@ -801,10 +895,18 @@ fn decode_graph(
     for next in pending {
         add(&mut inner, next);
     }
-    if r.remaining() != 0 {
-        return Err(corrupt("bytes after the last relation"));
+    // The columns follow the records; the body's last field says where.
+    let columns_at = r
+        .bytes
+        .len()
+        .checked_sub(8)
+        .and_then(|at| r.bytes.get(at..))
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_le_bytes);
+    if columns_at != Some(r.pos as u64) {
+        return Err(corrupt("the columns do not follow the last relation"));
     }
-    report(r.pos);
+    report(r.bytes.len());
     Ok((inner, by_type))
 }
 
@@ -952,6 +1054,111 @@ mod tests {
         for (id, n) in a.ids() {
             assert_eq!(b.by_id(id), Some(n));
         }
+        let mut ids_a: Vec<_> = a.ids().collect();
+        let mut ids_b: Vec<_> = b.ids().collect();
+        ids_a.sort();
+        ids_b.sort();
+        assert_eq!(ids_a, ids_b);
+        assert_eq!(a.by_id("no such id"), None);
+        assert_eq!(b.by_id("no such id"), None);
+        assert_eq!(a.every_entity_has_id(), b.every_entity_has_id());
+        for (name, nodes) in a.names() {
+            assert_eq!(*b.by_name(name), *nodes, "{name}");
+        }
+        assert!(b.by_name("no such name").is_empty());
+        let syms: Vec<_> = a.interner().iter().filter_map(|s| a.sym(s)).collect();
+        for &sym in &syms {
+            assert_eq!(a.with_label(sym), b.with_label(sym));
+            assert_eq!(a.of_type(sym), b.of_type(sym));
+        }
+        for n in a.entity_indices() {
+            for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+                assert_eq!(a.degree(n, dir), b.degree(n, dir));
+            }
+            for &sym in &syms {
+                assert_eq!(a.has_labels(n, &[sym]), b.has_labels(n, &[sym]));
+            }
+        }
+        // The typed lists, where one of the graphs has them read in place.
+        let lists = |g: &Graph| -> Option<Vec<_>> {
+            let own;
+            let adj = match g.petgraph() {
+                None => g.adjacency()?,
+                Some(inner) => {
+                    own = crate::graph::adjacency::Adjacency::build(
+                        inner,
+                        |r: &Relation| r.ty,
+                        |n| {
+                            g.entity(n)
+                                .and_then(|e| super::super::model::label_mask(&e.labels))
+                                .unwrap_or(0) as u32
+                        },
+                    )?;
+                    &own
+                }
+            };
+            let mut out = Vec::new();
+            for n in g.entity_indices() {
+                for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+                    for &ty in &syms {
+                        out.push(adj.typed(n, dir, ty).to_vec());
+                    }
+                }
+            }
+            Some(out)
+        };
+        assert_eq!(lists(a), lists(b));
+    }
+
+    /// Reads every part of a graph, then changes it.
+    fn read_everything(mut g: Graph) {
+        let syms: Vec<_> = g.interner().iter().filter_map(|s| g.sym(s)).collect();
+        for n in g.entity_indices().collect::<Vec<_>>() {
+            let _ = (g.entity(n), g.entity_properties(n), g.display_name(n));
+            for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+                let _ = g.relations_of(n, dir).count() + g.degree(n, dir);
+                if let Some(adj) = g.adjacency() {
+                    for &ty in &syms {
+                        let _ = adj.typed(n, dir, ty).len();
+                    }
+                }
+            }
+            for &sym in &syms {
+                let _ = g.has_labels(n, &[sym]);
+            }
+        }
+        for e in g.relation_indices() {
+            let _ = (g.relation(e), g.endpoints(e), g.relation_properties(e));
+        }
+        for &sym in &syms {
+            let _ = (g.with_label(sym).len(), g.of_type(sym).len());
+        }
+        let ids: Vec<String> = g.ids().map(|(id, _)| id.to_string()).collect();
+        for id in &ids {
+            let _ = g.by_id(id);
+        }
+        let names: Vec<String> = g.names().map(|(k, _)| k.to_string()).collect();
+        for name in &names {
+            let _ = g.by_name(name);
+        }
+        let _ = (g.label_counts(), g.type_counts(), g.every_entity_has_id());
+        let _ = to_file_text(&g);
+        let first = g.entity_indices().next();
+        if let Some(n) = first {
+            let label = g.intern("Changed");
+            g.add_label(n, label);
+        }
+        let _ = g.damage();
+    }
+
+    /// The graph of a snapshot read in place, after its checks.
+    fn in_place(bytes: &[u8]) -> Graph {
+        let header = read_header(bytes).unwrap_or_else(|e| unreachable!("{e}"));
+        body(bytes, &header).unwrap_or_else(|e| unreachable!("{e}"));
+        let g = open(Arc::new(FileBytes::from_vec(bytes.to_vec())), &header)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(g.is_frozen());
+        g
     }
 
     #[test]
@@ -961,6 +1168,7 @@ mod tests {
         let (header, back) = decode(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(header.sources, vec![stamp()]);
         same(&g, &back);
+        same(&g, &in_place(&bytes));
         // Dates of every precision survive as themselves.
         let dates: Vec<String> = back
             .sources()
@@ -982,6 +1190,7 @@ mod tests {
         let (header, back) = decode(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(header.sources.is_empty());
         same(&g, &back);
+        same(&g, &in_place(&bytes));
     }
 
     #[test]
@@ -993,6 +1202,7 @@ mod tests {
         let (_, back) = decode(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(back.entity_count(), 2);
         assert_eq!(back.relation_count(), 1);
+        same(&back, &in_place(&bytes));
         assert_eq!(
             to_file_text(&g).unwrap_or_else(|e| unreachable!("{e}")),
             to_file_text(&back).unwrap_or_else(|e| unreachable!("{e}"))
@@ -1037,6 +1247,13 @@ mod tests {
                     *b ^= x;
                 }
                 let _ = decode_body(&bad);
+                let bytes = frame(&bad, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+                let Ok(header) = read_header(&bytes) else {
+                    continue;
+                };
+                if let Ok(g) = open(Arc::new(FileBytes::from_vec(bytes)), &header) {
+                    read_everything(g);
+                }
             }
         }
         // A count that claims more than the input holds.

@@ -156,15 +156,15 @@ impl Vocabulary {
             for (ty, side) in lists {
                 let Some(ty) = ty else { continue };
                 for a in adj.typed(n, side, ty) {
-                    let Some(r) = graph.relation(a.edge).filter(|r| valid(r)) else {
+                    let Some(r) = graph.relation(a.edge()).filter(|r| valid(r)) else {
                         continue;
                     };
                     let (from, to) = if side == G::Outgoing {
-                        (n, a.other)
+                        (n, a.other())
                     } else {
-                        (a.other, n)
+                        (a.other(), n)
                     };
-                    out.extend(self.edge(a.edge, from, to, r));
+                    out.extend(self.edge(a.edge(), from, to, r));
                 }
             }
             out.sort_by_key(|e| e.relation);

@@ -598,7 +598,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 _ => Cow::Owned(g.entity_indices().collect()),
             },
             Anchor::Name(e) => match self.ev.eval(e, &env)? {
-                Value::Str(s) => Cow::Borrowed(g.by_name(&s)),
+                Value::Str(s) => g.by_name(&s),
                 Value::Null => Cow::Owned(Vec::new()),
                 _ => Cow::Owned(g.entity_indices().collect()),
             },
@@ -800,8 +800,8 @@ impl<'e, 'q> Matcher<'e, 'q> {
                 // self-loop is seen once, in the outgoing list.
                 let incoming = both && i % 2 == 1;
                 list.iter()
-                    .filter(move |a| !incoming || a.other != n)
-                    .map(|a| (a.edge, a.other, None, Some(a.labels)))
+                    .filter(move |a| !incoming || a.other() != n)
+                    .map(|a| (a.edge(), a.other(), None, Some(a.labels())))
             });
             return Box::new(fast);
         }
@@ -982,7 +982,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
             if let (true, Some(dir), Some(types)) = (plain, along, filter.types.as_ref()) {
                 // Straight from the typed lists, node by node; a node is
                 // read only when it has some.
-                let bound = petgraph::visit::NodeIndexable::node_bound(g.petgraph());
+                let bound = g.node_bound();
                 for i in 0..bound {
                     let n = NodeIndex::new(i);
                     let count: usize = types.iter().map(|t| adj.typed(n, dir, *t).len()).sum();
@@ -1005,8 +1005,7 @@ impl<'e, 'q> Matcher<'e, 'q> {
         let candidates = match &p.anchor {
             Anchor::Edges(types) if g.adjacency().is_none() => {
                 // Only the nodes at the anchor's end of those relationships.
-                let mut at_end =
-                    vec![false; petgraph::visit::NodeIndexable::node_bound(g.petgraph())];
+                let mut at_end = vec![false; g.node_bound()];
                 for sym in types.iter().filter_map(|t| g.sym(t)) {
                     for &e in g.of_type(sym) {
                         let Some((from, to)) = g.endpoints(e) else {
@@ -2014,7 +2013,7 @@ impl NodeCounts {
     /// The counts of node `n`, one per aggregate; the node is marked seen.
     fn cells_of(&mut self, n: NodeIndex, graph: &Graph) -> Option<&mut [i64]> {
         if self.cells.is_empty() {
-            let bound = petgraph::visit::NodeIndexable::node_bound(graph.petgraph());
+            let bound = graph.node_bound();
             self.cells = vec![0; bound * self.stride];
         }
         let at = n.index() * self.stride;
@@ -2281,11 +2280,7 @@ impl<'e, 'p> Grouper<'e, 'p> {
                     return;
                 };
                 if by.nodes.is_empty() {
-                    by.nodes =
-                        vec![
-                            0;
-                            petgraph::visit::NodeIndexable::node_bound(self.ev.graph.petgraph())
-                        ];
+                    by.nodes = vec![0; self.ev.graph.node_bound()];
                 }
                 if let Some(slot) = by.nodes.get_mut(n.index()) {
                     *slot = g;
