@@ -345,6 +345,11 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
             }
         }
     }
+    if let Some(why) = graph.damage() {
+        return Err(CliError::Failed(format!(
+            "the compiled snapshot the graph was read from is damaged ({why}), so the answers above may be wrong; run `kg cache clear` and try again"
+        )));
+    }
     if failures > 0 {
         let mut message = format!("{failures} of {count} statements failed");
         if let Some(path) = &target {

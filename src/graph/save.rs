@@ -397,6 +397,11 @@ pub fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 /// never writes a file that does not load. Call [`prepare_for_save`]
 /// first. `file` names the file in problems.
 pub fn checked_text(file: &Path, graph: &Graph) -> Result<String, SaveError> {
+    if let Some(why) = graph.damage() {
+        return Err(SaveError::Invalid(format!(
+            "the compiled snapshot the graph was read from is damaged ({why}); run `kg cache clear` and try again"
+        )));
+    }
     let text = to_file_text(graph)?;
     load_str(&file.display().to_string(), &text).map_err(|e| SaveError::Invalid(e.to_string()))?;
     Ok(text)

@@ -1277,6 +1277,34 @@ mod tests {
     }
 
     #[test]
+    fn a_record_that_does_not_decode_is_reported_and_never_saved() {
+        // A body whose checksum is right but whose first entity's flags
+        // are not: only a forged file can be like this.
+        let mut body = encode_body(&every_kind()).unwrap_or_else(|e| unreachable!("{e}"));
+        let record = [3u8, 1, 0, 0, 0, b'a'];
+        let at = body
+            .windows(record.len())
+            .position(|w| w == record)
+            .unwrap_or_else(|| unreachable!());
+        if let Some(flags) = body.get_mut(at) {
+            *flags = 0x7f;
+        }
+        let bytes = frame(&body, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+        let g = in_place(&bytes);
+        assert_eq!(g.damage(), None, "nothing is decoded on opening");
+        let a = g.by_id("a").unwrap_or_else(|| unreachable!());
+        assert!(g.entity(a).is_none());
+        assert!(g.damage().is_some_and(|d| d.contains("unknown entity flags 127")));
+        let saved = crate::graph::save::checked_text(Path::new("g.json"), &g);
+        assert!(saved.is_err_and(|e| e.to_string().contains("kg cache clear")));
+        // Changing it decodes the whole snapshot, which fails the same way.
+        let mut g = in_place(&bytes);
+        let label = g.intern("X");
+        g.add_label(a, label);
+        assert!(g.damage().is_some());
+    }
+
+    #[test]
     fn another_version_or_no_magic_is_refused() {
         let mut bytes = encode(&every_kind(), &[]).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(matches!(
