@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::load::{load_paths_with, load_texts_with, text_of, LoadError, Progress};
 use super::mapped::FileBytes;
 use super::model::Graph;
-use super::save::write_atomically;
+use super::save::temp_path;
 use super::snapshot::{self, checksum, mtime_ns, Header, SnapshotError, SourceStamp};
 
 /// The environment variable that names the cache folder.
@@ -284,11 +284,24 @@ pub fn load_with<P: AsRef<Path>>(
 }
 
 fn write_snapshot(graph: &Graph, stamps: &[SourceStamp], snap: &Path) -> Result<(), String> {
-    let bytes = snapshot::encode(graph, stamps).map_err(|e| e.to_string())?;
     if let Some(dir) = snap.parent() {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    write_atomically(snap, &bytes).map_err(|e| e.to_string())
+    // Written beside it and renamed over it, so that a reader sees the old
+    // snapshot or the new one. It is not synced to disk: a snapshot cut
+    // short by a crash fails its checks and is rebuilt.
+    let tmp = temp_path(snap, std::process::id());
+    let written = File::create(&tmp)
+        .map_err(|e| e.to_string())
+        .and_then(|f| {
+            let mut out = io::BufWriter::with_capacity(1 << 20, f);
+            snapshot::write(graph, stamps, &mut out).map_err(|e| e.to_string())
+        })
+        .and_then(|()| fs::rename(&tmp, snap).map_err(|e| e.to_string()));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written.map_err(|e| format!("{}: {e}", snap.display()))
 }
 
 /// What `kg cache info` shows about the snapshot of a set of files.

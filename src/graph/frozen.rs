@@ -54,7 +54,7 @@ use super::intern::Sym;
 use super::mapped::FileBytes;
 use super::model::{fold_name, label_mask, Entity, Relation};
 use super::snapshot::{
-    pad, read_entity, read_preamble, read_relation, Preamble, Reader, SnapshotError,
+    read_entity, read_preamble, read_relation, Preamble, Reader, Sink, SnapshotError,
 };
 use super::FastMap;
 
@@ -82,7 +82,8 @@ pub(super) struct Columns {
     name_number: FastMap<Box<str>, u32>,
     names_at: Vec<u64>,
     name_text: Vec<u8>,
-    name_nodes: Vec<Vec<u32>>,
+    /// (name number, entity), in entity order.
+    name_pairs: Vec<(u32, u32)>,
     labels: Vec<(u32, u32)>,
 }
 
@@ -95,26 +96,26 @@ impl Columns {
         if let Some(id) = &e.id {
             self.ids.push((xxh3_64(id.as_bytes()), i));
         }
+        let first = self.name_pairs.len();
         for name in e.name.iter().chain(&e.aliases) {
             let folded = fold_name(name);
             let k = match self.name_number.get(&folded) {
                 Some(&k) => k,
                 None => {
-                    let k = self.name_nodes.len() as u32;
+                    let k = self.name_number.len() as u32;
                     if self.names_at.is_empty() {
                         self.names_at.push(0);
                     }
                     self.name_text.extend_from_slice(folded.as_bytes());
                     self.names_at.push(self.name_text.len() as u64);
-                    self.name_nodes.push(Vec::new());
                     self.name_number.insert(folded, k);
                     k
                 }
             };
-            if let Some(nodes) = self.name_nodes.get_mut(k as usize) {
-                if nodes.last() != Some(&i) {
-                    nodes.push(i);
-                }
+            // An entity is listed once under a name it has twice.
+            let own = self.name_pairs.get(first..).unwrap_or_default();
+            if !own.iter().any(|&(j, _)| j == k) {
+                self.name_pairs.push((k, i));
             }
         }
         for l in &e.labels {
@@ -138,12 +139,12 @@ impl Columns {
 
     /// Appends the columns to `out` (a body whose records are written),
     /// for a graph of `symbols` symbols.
-    pub(super) fn write(self, out: &mut Vec<u8>, symbols: usize) -> Result<(), SnapshotError> {
+    pub(super) fn write(self, out: &mut Sink, symbols: usize) -> Result<(), SnapshotError> {
         let n = self.label_bits.len();
-        column(out, bytes_of(&self.entity_at));
-        column(out, bytes_of(&self.relation_at));
-        column(out, bytes_of(&self.ends));
-        column(out, bytes_of(&self.label_bits));
+        column(out, bytes_of(&self.entity_at))?;
+        column(out, bytes_of(&self.relation_at))?;
+        column(out, bytes_of(&self.ends))?;
+        column(out, bytes_of(&self.label_bits))?;
 
         let edges = self
             .ends
@@ -165,13 +166,13 @@ impl Columns {
                 .ok_or(SnapshotError::TooLarge)?;
         for dir in [Direction::Outgoing, Direction::Incoming] {
             let csr = adjacency.csr(dir);
-            column(out, bytes_of(csr.offsets()));
-            column(out, bytes_of(csr.entries()));
-            column(out, bytes_of(&newest_first(csr)));
+            column(out, bytes_of(csr.offsets()))?;
+            column(out, bytes_of(csr.entries()))?;
+            column(out, bytes_of(&newest_first(csr)))?;
         }
 
         let id_slots = slots(self.ids.iter().copied());
-        column(out, bytes_of(&id_slots));
+        column(out, bytes_of(&id_slots))?;
 
         let names_at = if self.names_at.is_empty() {
             vec![0]
@@ -182,40 +183,35 @@ impl Columns {
             let text = self.name_text.get(w[0] as usize..w[1] as usize);
             (xxh3_64(text.unwrap_or_default()), k as u32)
         }));
-        column(out, bytes_of(&names_at));
-        column(out, &self.name_text);
-        column(out, bytes_of(&name_slots));
-        let (name_nodes_at, name_nodes) = postings(
-            self.name_nodes.len(),
-            self.name_nodes
-                .iter()
-                .enumerate()
-                .flat_map(|(k, nodes)| nodes.iter().map(move |&i| (k as u32, i))),
-        )?;
-        column(out, bytes_of(&name_nodes_at));
-        column(out, bytes_of(&name_nodes));
+        column(out, bytes_of(&names_at))?;
+        column(out, &self.name_text)?;
+        column(out, bytes_of(&name_slots))?;
+        let (name_nodes_at, name_nodes) =
+            postings(self.name_number.len(), self.name_pairs.iter().copied())?;
+        column(out, bytes_of(&name_nodes_at))?;
+        column(out, bytes_of(&name_nodes))?;
 
         let (label_at, label_nodes) = postings(symbols, self.labels.into_iter())?;
-        column(out, bytes_of(&label_at));
-        column(out, bytes_of(&label_nodes));
+        column(out, bytes_of(&label_at))?;
+        column(out, bytes_of(&label_nodes))?;
         let typed = self
             .types
             .iter()
             .enumerate()
             .map(|(e, t)| (t.index() as u32, e as u32));
         let (type_at, type_edges) = postings(symbols, typed)?;
-        column(out, bytes_of(&type_at));
-        column(out, bytes_of(&type_edges));
-        column(out, bytes_of(&[self.ids.len() as u64]));
+        column(out, bytes_of(&type_at))?;
+        column(out, bytes_of(&type_edges))?;
+        column(out, bytes_of(&[self.ids.len() as u64]))?;
         Ok(())
     }
 }
 
-/// Appends one column: padding, its length, its bytes.
-fn column(out: &mut Vec<u8>, bytes: &[u8]) {
-    pad(out);
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(bytes);
+/// Writes one column: padding, its length, its bytes.
+fn column(out: &mut Sink, bytes: &[u8]) -> Result<(), SnapshotError> {
+    out.pad()?;
+    out.put(&(bytes.len() as u64).to_le_bytes())?;
+    out.put(bytes)
 }
 
 /// For each entity's run of `csr`, the positions of its entries, newest

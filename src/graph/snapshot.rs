@@ -46,7 +46,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -96,6 +96,9 @@ pub enum SnapshotError {
     /// The graph is too large for the layout (more than 2^32 - 2 items).
     #[error("the graph is too large for a snapshot")]
     TooLarge,
+    /// The snapshot could not be written.
+    #[error("{0}")]
+    Io(String),
 }
 
 fn corrupt(what: impl Into<String>) -> SnapshotError {
@@ -272,10 +275,9 @@ impl Writer {
     }
 }
 
-fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
-    let mut w = Writer(Vec::with_capacity(
-        64 * (graph.entity_count() + graph.relation_count()),
-    ));
+/// Writes the body of `graph`'s snapshot to `sink`.
+fn write_body(graph: &Graph, sink: &mut Sink) -> Result<(), SnapshotError> {
+    let mut w = Writer(Vec::with_capacity(2 * FLUSH_AT));
     w.opt_str(graph.name.as_deref())?;
     let c = graph.changes();
     for v in [
@@ -308,7 +310,8 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
     w.count(graph.entity_count())?;
     for (i, n) in graph.entity_indices().enumerate() {
         let Some(e) = graph.entity(n) else { continue };
-        cols.add_entity(w.0.len(), e);
+        sink.take(&mut w)?;
+        cols.add_entity(sink.at(&w), e);
         if position.len() <= n.index() {
             position.resize(n.index() + 1, NONE);
         }
@@ -332,7 +335,7 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
         }
         w.props(&e.props)?;
     }
-    cols.entity_at.push(w.0.len() as u64);
+    cols.entity_at.push(sink.at(&w) as u64);
     let at = |n: petgraph::stable_graph::NodeIndex| -> Result<u32, SnapshotError> {
         position
             .get(n.index())
@@ -346,7 +349,8 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
             continue;
         };
         let (from, to) = (at(from)?, at(to)?);
-        cols.add_relation(w.0.len(), from, to, r.ty)?;
+        sink.take(&mut w)?;
+        cols.add_relation(sink.at(&w), from, to, r.ty)?;
         w.u32(from);
         w.u32(to);
         w.sym(r.ty)?;
@@ -366,23 +370,115 @@ fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
             w.str(s)?;
         }
     }
-    cols.relation_at.push(w.0.len() as u64);
-    let columns_at = w.0.len() as u64;
-    cols.write(&mut w.0, graph.interner().len())?;
-    pad(&mut w.0);
-    w.u64(columns_at);
-    Ok(w.0)
+    cols.relation_at.push(sink.at(&w) as u64);
+    let columns_at = sink.at(&w) as u64;
+    sink.put(&w.0)?;
+    cols.write(sink, graph.interner().len())?;
+    sink.pad()?;
+    sink.put(&columns_at.to_le_bytes())
+}
+
+/// The body of `graph`'s snapshot.
+#[cfg(test)]
+fn encode_body(graph: &Graph) -> Result<Vec<u8>, SnapshotError> {
+    let mut out = Vec::new();
+    let mut sink = Sink::new(&mut out);
+    write_body(graph, &mut sink)?;
+    sink.finish()?;
+    Ok(out)
+}
+
+/// How many bytes of records are gathered before they are written.
+const FLUSH_AT: usize = 1 << 20;
+
+/// Where a body is written: bytes go out in blocks, hashed on the way,
+/// so that a large graph's body is never held in memory whole.
+pub(super) struct Sink<'a> {
+    out: &'a mut dyn Write,
+    hasher: Xxh3,
+    written: usize,
+}
+
+impl<'a> Sink<'a> {
+    fn new(out: &'a mut dyn Write) -> Sink<'a> {
+        Sink {
+            out,
+            hasher: Xxh3::new(),
+            written: 0,
+        }
+    }
+
+    /// The body position of the next byte, with `w`'s bytes not yet put.
+    fn at(&self, w: &Writer) -> usize {
+        self.written + w.0.len()
+    }
+
+    /// Puts `w`'s bytes once there are enough of them.
+    fn take(&mut self, w: &mut Writer) -> Result<(), SnapshotError> {
+        if w.0.len() >= FLUSH_AT {
+            self.put(&w.0)?;
+            w.0.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes`.
+    pub(super) fn put(&mut self, bytes: &[u8]) -> Result<(), SnapshotError> {
+        self.hasher.update(bytes);
+        self.out.write_all(bytes).map_err(io_failed)?;
+        self.written += bytes.len();
+        Ok(())
+    }
+
+    /// Zero bytes up to a multiple of 8.
+    pub(super) fn pad(&mut self) -> Result<(), SnapshotError> {
+        let zeros = [0u8; 8];
+        let n = self.written.next_multiple_of(8) - self.written;
+        self.put(zeros.get(..n).unwrap_or_default())
+    }
+
+    /// The body's length and checksum.
+    fn finish(self) -> Result<(u64, u64), SnapshotError> {
+        self.out.flush().map_err(io_failed)?;
+        Ok((self.written as u64, self.hasher.digest()))
+    }
+}
+
+fn io_failed(e: io::Error) -> SnapshotError {
+    SnapshotError::Io(e.to_string())
+}
+
+/// Writes the snapshot of `graph`, loaded from the files `sources`
+/// describes (in load order), to `out`: the header with room for the
+/// body's length and checksum, the body, then the header again with them.
+pub fn write<W: Write + Seek>(
+    graph: &Graph,
+    sources: &[SourceStamp],
+    out: &mut W,
+) -> Result<(), SnapshotError> {
+    let start = out.stream_position().map_err(io_failed)?;
+    out.write_all(&header(sources, 0, 0)?).map_err(io_failed)?;
+    let mut sink = Sink::new(out);
+    write_body(graph, &mut sink)?;
+    let (len, sum) = sink.finish()?;
+    out.seek(SeekFrom::Start(start)).map_err(io_failed)?;
+    out.write_all(&header(sources, len, sum)?).map_err(io_failed)?;
+    out.seek(SeekFrom::End(0)).map_err(io_failed)?;
+    out.flush().map_err(io_failed)
 }
 
 /// The snapshot of `graph`, loaded from the files `sources` describes (in
 /// load order).
 pub fn encode(graph: &Graph, sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError> {
-    frame(&encode_body(graph)?, sources)
+    let mut out = io::Cursor::new(Vec::new());
+    write(graph, sources, &mut out)?;
+    Ok(out.into_inner())
 }
 
-/// A snapshot of `body`: the header, then the body.
-fn frame(body: &[u8], sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError> {
-    let mut w = Writer(Vec::with_capacity(body.len() + 256));
+/// A snapshot's header for a body of `len` bytes with checksum `sum`,
+/// padded so that the body starts 8-aligned (and so its columns).
+fn header(sources: &[SourceStamp], len: u64, sum: u64) -> Result<Vec<u8>, SnapshotError> {
+    let mut w = Writer(Vec::with_capacity(256));
     w.0.extend_from_slice(&MAGIC);
     w.u32(SNAPSHOT_VERSION);
     w.count(sources.len())?;
@@ -392,14 +488,20 @@ fn frame(body: &[u8], sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError>
         w.i128(s.mtime_ns);
         w.u64(s.checksum);
     }
-    w.u64(body.len() as u64);
-    w.u64(checksum(body));
-    let sum = checksum(&w.0);
+    w.u64(len);
     w.u64(sum);
-    // The body starts 8-aligned, so that its columns are too.
+    let header_sum = checksum(&w.0);
+    w.u64(header_sum);
     pad(&mut w.0);
-    w.0.extend_from_slice(body);
     Ok(w.0)
+}
+
+/// A snapshot of `body`: the header, then the body.
+#[cfg(test)]
+fn frame(body: &[u8], sources: &[SourceStamp]) -> Result<Vec<u8>, SnapshotError> {
+    let mut out = header(sources, body.len() as u64, checksum(body))?;
+    out.extend_from_slice(body);
+    Ok(out)
 }
 
 // ----- reading ---------------------------------------------------------------
