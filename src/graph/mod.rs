@@ -7,6 +7,7 @@ pub mod cache;
 pub mod column;
 pub mod date;
 pub mod frozen;
+pub mod id_key;
 pub mod intern;
 pub mod json;
 pub mod load;

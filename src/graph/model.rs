@@ -11,6 +11,7 @@ use petgraph::Direction;
 
 use super::date::{Date, DayNumber};
 use super::frozen::Frozen;
+use super::id_key::IdKey;
 use super::intern::{Interner, Sym};
 use super::value::{PropValue, Props};
 use either::Either;
@@ -277,7 +278,7 @@ pub struct Graph {
     sources: Vec<Source>,
     inner: StableDiGraph<Entity, Relation>,
     interner: Interner,
-    by_id: FastMap<Box<str>, NodeIndex>,
+    by_id: FastMap<IdKey, NodeIndex>,
     by_name: FastMap<Box<str>, Vec<NodeIndex>>,
     by_label: FastMap<Sym, Vec<NodeIndex>>,
     by_type: FastMap<Sym, Vec<EdgeIndex>>,
@@ -310,7 +311,7 @@ pub(crate) fn label_mask(labels: &[Sym]) -> Option<u64> {
 /// built for entities given in index order.
 #[derive(Debug, Default)]
 pub(crate) struct EntityIndex {
-    by_id: FastMap<Box<str>, NodeIndex>,
+    by_id: FastMap<IdKey, NodeIndex>,
     by_name: FastMap<Box<str>, Vec<NodeIndex>>,
     by_label: FastMap<Sym, Vec<NodeIndex>>,
     label_bits: Vec<u64>,
@@ -339,7 +340,7 @@ impl EntityIndex {
     ) -> Result<(), GraphError> {
         self.label_bits.push(label_mask(labels).unwrap_or(0));
         if let Some(id) = id {
-            if self.by_id.insert(Box::from(id), n).is_some() {
+            if self.by_id.insert(IdKey::new(id), n).is_some() {
                 return Err(GraphError::DuplicateId(id.to_string()));
             }
         }
@@ -799,7 +800,7 @@ impl Graph {
     pub fn ids(&self) -> impl Iterator<Item = (&str, NodeIndex)> + '_ {
         match &self.frozen {
             Some(f) => Either::Left(f.ids()),
-            None => Either::Right(self.by_id.iter().map(|(k, v)| (&**k, *v))),
+            None => Either::Right(self.by_id.iter().map(|(k, v)| (k.as_str(), *v))),
         }
     }
 
@@ -860,7 +861,7 @@ impl Graph {
     pub fn add_entity(&mut self, entity: Entity) -> Result<NodeIndex, GraphError> {
         self.thaw();
         if let Some(id) = &entity.id {
-            if self.by_id.contains_key(id) {
+            if self.by_id.contains_key(&**id) {
                 return Err(GraphError::DuplicateId(id.to_string()));
             }
         }
@@ -876,7 +877,7 @@ impl Graph {
         self.update_label_bits(n);
         self.changes.entities_created += 1;
         if let Some(id) = id {
-            self.by_id.insert(id, n);
+            self.by_id.insert(IdKey::new(&id), n);
         }
         for l in labels {
             self.by_label.entry(l).or_default().push(n);
@@ -990,7 +991,7 @@ impl Graph {
         }
         self.changes.entities_deleted += 1;
         if let Some(id) = &entity.id {
-            self.by_id.remove(id);
+            self.by_id.remove(&**id);
         }
         for l in &entity.labels {
             if let Some(v) = self.by_label.get_mut(l) {
@@ -1138,13 +1139,13 @@ impl Graph {
                 if current.as_deref() == Some(&*s) {
                     return Ok(());
                 }
-                if self.by_id.contains_key(&s) {
+                if self.by_id.contains_key(&*s) {
                     return Err(GraphError::DuplicateId(s.to_string()));
                 }
                 if let Some(old) = current {
-                    self.by_id.remove(&old);
+                    self.by_id.remove(&*old);
                 }
-                self.by_id.insert(s.clone(), n);
+                self.by_id.insert(IdKey::new(&s), n);
                 if let Some(e) = self.inner.node_weight_mut(n) {
                     e.id = Some(s);
                     e.props.remove(sym);
@@ -1153,7 +1154,7 @@ impl Graph {
             ("id", other) => {
                 if let Some(e) = self.inner.node_weight_mut(n) {
                     if let Some(old) = e.id.take() {
-                        self.by_id.remove(&old);
+                        self.by_id.remove(&*old);
                     }
                     set_prop(&mut e.props, sym, other);
                 }
@@ -1212,7 +1213,7 @@ impl Graph {
         self.unindex_names(n);
         if let Some(e) = self.inner.node_weight_mut(n) {
             if let Some(old) = e.id.take() {
-                self.by_id.remove(&old);
+                self.by_id.remove(&*old);
             }
             e.name = None;
             e.aliases.clear();

@@ -464,7 +464,8 @@ pub fn write<W: Write + Seek>(
     write_body(graph, &mut sink)?;
     let (len, sum) = sink.finish()?;
     out.seek(SeekFrom::Start(start)).map_err(io_failed)?;
-    out.write_all(&header(sources, len, sum)?).map_err(io_failed)?;
+    out.write_all(&header(sources, len, sum)?)
+        .map_err(io_failed)?;
     out.seek(SeekFrom::End(0)).map_err(io_failed)?;
     out.flush().map_err(io_failed)
 }
@@ -1398,7 +1399,9 @@ mod tests {
         assert_eq!(g.damage(), None, "nothing is decoded on opening");
         let a = g.by_id("a").unwrap_or_else(|| unreachable!());
         assert!(g.entity(a).is_none());
-        assert!(g.damage().is_some_and(|d| d.contains("unknown entity flags 127")));
+        assert!(g
+            .damage()
+            .is_some_and(|d| d.contains("unknown entity flags 127")));
         let saved = crate::graph::save::checked_text(Path::new("g.json"), &g);
         assert!(saved.is_err_and(|e| e.to_string().contains("kg cache clear")));
         // Changing it decodes the whole snapshot, which fails the same way.
