@@ -477,6 +477,28 @@ type Edge<'e> = (EdgeIndex, NodeIndex, Option<&'e Relation>, Option<u32>);
 /// The relations `Matcher::edges` yields.
 type EdgeIter<'e> = Box<dyn Iterator<Item = Edge<'e>> + 'e>;
 
+/// Typed adjacency lists of one entity and direction, each newest
+/// relation first, read as one list newest first: the order in which
+/// petgraph lists the entity's relations of those types.
+struct NewestFirst<'e>(Vec<&'e [crate::graph::adjacency::Adjacent]>);
+
+impl<'e> Iterator for NewestFirst<'e> {
+    type Item = &'e crate::graph::adjacency::Adjacent;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let list = match self.0.as_mut_slice() {
+            [one] => one,
+            lists => lists
+                .iter_mut()
+                .filter(|l| !l.is_empty())
+                .max_by_key(|l| l.first().map(|a| a.edge()))?,
+        };
+        let (first, rest) = list.split_first()?;
+        *list = rest;
+        Some(first)
+    }
+}
+
 /// The relationship filters of one chain position, resolved once.
 struct RelFilter {
     types: Option<Vec<crate::graph::Sym>>,
@@ -786,23 +808,23 @@ impl<'e, 'q> Matcher<'e, 'q> {
         };
         let both = out && inc;
         if let (Some(types), Some(adj)) = (&filter.types, g.adjacency()) {
-            let mut lists: Vec<&'e [crate::graph::adjacency::Adjacent]> = Vec::new();
-            for &t in types {
-                if out {
-                    lists.push(adj.typed(n, D::Outgoing, t));
-                }
-                if inc {
-                    lists.push(adj.typed(n, D::Incoming, t));
-                }
-            }
-            let fast = lists.into_iter().enumerate().flat_map(move |(i, list)| {
-                // With both directions, odd lists are incoming ones: a
-                // self-loop is seen once, in the outgoing list.
-                let incoming = both && i % 2 == 1;
-                list.iter()
-                    .filter(move |a| !incoming || a.other() != n)
-                    .map(|a| (a.edge(), a.other(), None, Some(a.labels())))
-            });
+            // The lists of several types are merged, newest relation
+            // first, so that rows come in the order of the walk below
+            // (petgraph's), whether or not the index is there.
+            let typed = |d: D| NewestFirst(types.iter().map(|&t| adj.typed(n, d, t)).collect());
+            let outgoing = out.then(|| typed(D::Outgoing));
+            let incoming = inc.then(|| typed(D::Incoming));
+            let fast = outgoing
+                .into_iter()
+                .flatten()
+                .chain(
+                    incoming
+                        .into_iter()
+                        .flatten()
+                        // A self-loop is seen once, in the outgoing list.
+                        .filter(move |a| !both || a.other() != n),
+                )
+                .map(|a| (a.edge(), a.other(), None, Some(a.labels())));
             return Box::new(fast);
         }
         let outgoing = out.then(|| g.relations_of(n, D::Outgoing));
