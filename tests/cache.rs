@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -105,18 +106,11 @@ impl Env {
 
     /// The snapshot files in the cache folder.
     fn snapshots(&self) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = match fs::read_dir(self.cache()) {
-            Ok(d) => d.map(|e| e.unwrap().path()).collect(),
-            Err(_) => Vec::new(),
-        };
-        v.sort();
-        v
+        common::snapshots_in(&self.cache())
     }
 
     fn the_snapshot(&self) -> PathBuf {
-        let v = self.snapshots();
-        assert_eq!(v.len(), 1, "{v:?}");
-        v.into_iter().next().unwrap()
+        common::the_snapshot_in(&self.cache())
     }
 
     /// Loads `files` twice: the first load writes the snapshot, the

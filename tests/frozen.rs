@@ -91,20 +91,8 @@ impl Env {
         (r, how)
     }
 
-    /// The snapshot files in the cache folder.
-    fn snapshots(&self) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = match fs::read_dir(self.cache()) {
-            Ok(d) => d.map(|e| e.unwrap().path()).collect(),
-            Err(_) => Vec::new(),
-        };
-        v.sort();
-        v
-    }
-
     fn the_snapshot(&self) -> PathBuf {
-        let v = self.snapshots();
-        assert_eq!(v.len(), 1, "{v:?}");
-        v.into_iter().next().unwrap()
+        common::the_snapshot_in(&self.cache())
     }
 
     /// Loads `graph` through the cache once, so that the next load is

@@ -25,6 +25,7 @@ use super::plan::{
 use super::query_error::{snippet, QueryError, RuntimeKind};
 use super::value::Value;
 use super::{Params, QueryResult};
+use crate::graph::adjacency::Adjacent;
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Relation, Sym};
 
 /// Statement-wide settings.
@@ -480,10 +481,10 @@ type EdgeIter<'e> = Box<dyn Iterator<Item = Edge<'e>> + 'e>;
 /// Typed adjacency lists of one entity and direction, each newest
 /// relation first, read as one list newest first: the order in which
 /// petgraph lists the entity's relations of those types.
-struct NewestFirst<'e>(Vec<&'e [crate::graph::adjacency::Adjacent]>);
+struct NewestFirst<'e>(Vec<&'e [Adjacent]>);
 
 impl<'e> Iterator for NewestFirst<'e> {
-    type Item = &'e crate::graph::adjacency::Adjacent;
+    type Item = &'e Adjacent;
 
     fn next(&mut self) -> Option<Self::Item> {
         let list = match self.0.as_mut_slice() {
@@ -497,6 +498,27 @@ impl<'e> Iterator for NewestFirst<'e> {
         *list = rest;
         Some(first)
     }
+}
+
+/// An entity's outgoing relations, then its incoming ones but those
+/// `seen_going_out` picks: with both directions walked, a relation from
+/// the entity to itself is in both lists and is taken once, going out.
+/// petgraph lists them in this order, and the typed lists are read in it.
+fn out_then_in<'e, T, O, I>(
+    outgoing: Option<O>,
+    incoming: Option<I>,
+    seen_going_out: impl Fn(&T) -> bool + 'e,
+) -> impl Iterator<Item = T> + 'e
+where
+    O: Iterator<Item = T> + 'e,
+    I: Iterator<Item = T> + 'e,
+{
+    outgoing.into_iter().flatten().chain(
+        incoming
+            .into_iter()
+            .flatten()
+            .filter(move |x| !seen_going_out(x)),
+    )
 }
 
 /// The relationship filters of one chain position, resolved once.
@@ -814,31 +836,15 @@ impl<'e, 'q> Matcher<'e, 'q> {
             let typed = |d: D| NewestFirst(types.iter().map(|&t| adj.typed(n, d, t)).collect());
             let outgoing = out.then(|| typed(D::Outgoing));
             let incoming = inc.then(|| typed(D::Incoming));
-            let fast = outgoing
-                .into_iter()
-                .flatten()
-                .chain(
-                    incoming
-                        .into_iter()
-                        .flatten()
-                        // A self-loop is seen once, in the outgoing list.
-                        .filter(move |a| !both || a.other() != n),
-                )
-                .map(|a| (a.edge(), a.other(), None, Some(a.labels())));
+            let fast = out_then_in(outgoing, incoming, move |a: &&Adjacent| {
+                both && a.other() == n
+            })
+            .map(|a| (a.edge(), a.other(), None, Some(a.labels())));
             return Box::new(fast);
         }
         let outgoing = out.then(|| g.relations_of(n, D::Outgoing));
         let incoming = inc.then(|| g.relations_of(n, D::Incoming));
-        let slow = outgoing
-            .into_iter()
-            .flatten()
-            .chain(
-                incoming
-                    .into_iter()
-                    .flatten()
-                    // A self-loop is seen once when walking either way.
-                    .filter(move |(_, other, _)| !both || *other != n),
-            )
+        let slow = out_then_in(outgoing, incoming, move |(_, other, _)| both && *other == n)
             .map(|(e, o, r)| (e, o, Some(r), None));
         Box::new(slow)
     }

@@ -18,6 +18,23 @@ pub fn test_cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }
 
+/// The snapshot files in the cache folder `cache`, sorted.
+pub fn snapshots_in(cache: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = match std::fs::read_dir(cache) {
+        Ok(d) => d.map(|e| e.unwrap().path()).collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}
+
+/// The one snapshot in the cache folder `cache`.
+pub fn the_snapshot_in(cache: &Path) -> PathBuf {
+    let v = snapshots_in(cache);
+    assert_eq!(v.len(), 1, "{v:?}");
+    v.into_iter().next().unwrap()
+}
+
 /// `kg` run in `dir`, with no `$KG_GRAPH` and the tests' cache folder.
 pub fn kg_in(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("kg").unwrap();
