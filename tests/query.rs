@@ -549,6 +549,58 @@ fn typed_adjacency_index_gives_the_same_answers_as_relation_lists() {
 }
 
 #[test]
+fn labels_past_the_64th_symbol_do_not_hide_the_others() {
+    // Labels, types and keys share one table of symbols: 70 property keys
+    // push the label `Late` past the 64 that have a bit.
+    let props: Vec<String> = (0..70).map(|i| format!("\"k{i}\": {i}")).collect();
+    let text = format!(
+        r#"{{"kg": 1, "entities": [
+          {{"id": "a", "labels": ["Company"], "props": {{{}}}}},
+          {{"id": "b", "labels": ["Company", "Late"]}}
+        ], "relations": [{{"from": "a", "type": "OWNS", "to": "b"}}]}}"#,
+        props.join(", ")
+    );
+    let g = kg::graph::load_str("late.json", &text).unwrap();
+    assert!(g.sym("Late").unwrap().index() >= 64);
+    let bytes = kg::graph::snapshot::encode(&g, &[]).unwrap();
+    let header = kg::graph::snapshot::read_header(&bytes).unwrap();
+    let frozen = kg::graph::snapshot::open(
+        std::sync::Arc::new(kg::graph::mapped::FileBytes::from_vec(bytes)),
+        &header,
+    )
+    .unwrap();
+    assert!(frozen.is_frozen());
+    let mut warm = g.clone();
+    run_script(&mut warm, WARM, &Params::new(), &Options::default()).unwrap();
+    for mut graph in [g.clone(), warm, frozen] {
+        assert_eq!(
+            sorted_rows(&mut graph.clone(), "MATCH (n:Company) RETURN n.id"),
+            ["a", "b"]
+        );
+        assert_eq!(
+            sorted_rows(&mut graph.clone(), "MATCH (n:Late:Company) RETURN n.id"),
+            ["b"]
+        );
+        assert_eq!(
+            sorted_rows(
+                &mut graph,
+                "MATCH (:Company)-[:OWNS]->(n:Company) RETURN n.id"
+            ),
+            ["b"]
+        );
+    }
+    // A label given later, past the 64th symbol too.
+    let mut g = g;
+    let q = "MATCH (n {id: 'a'}) SET n:Later RETURN n.id";
+    run_script(&mut g, q, &Params::new(), &Options::default()).unwrap();
+    assert_eq!(
+        sorted_rows(&mut g, "MATCH (n:Company) RETURN n.id"),
+        ["a", "b"]
+    );
+    assert_eq!(sorted_rows(&mut g, "MATCH (n:Later) RETURN n.id"), ["a"]);
+}
+
+#[test]
 fn a_change_to_the_graph_drops_the_typed_adjacency_index() {
     let mut g = graph();
     run_script(&mut g, WARM, &Params::new(), &Options::default()).unwrap();

@@ -52,7 +52,7 @@ use super::adjacency::{Adjacency, Csr, EdgeEnds};
 use super::column::{bytes_of, Column};
 use super::intern::Sym;
 use super::mapped::FileBytes;
-use super::model::{fold_name, label_mask, Entity, Relation};
+use super::model::{fold_name, label_bits_of, Entity, Relation};
 use super::snapshot::{
     read_entity, read_preamble, read_relation, Preamble, Reader, Sink, SnapshotError,
 };
@@ -92,7 +92,7 @@ impl Columns {
     pub(super) fn add_entity(&mut self, at: usize, e: &Entity) {
         let i = self.label_bits.len() as u32;
         self.entity_at.push(at as u64);
-        self.label_bits.push(label_mask(&e.labels).unwrap_or(0));
+        self.label_bits.push(label_bits_of(&e.labels));
         if let Some(id) = &e.id {
             self.ids.push((xxh3_64(id.as_bytes()), i));
         }
@@ -394,12 +394,15 @@ impl Frozen {
         }
         let n = r.u32()? as usize;
         let trailer = b.len().checked_sub(8).ok_or(SnapshotError::Truncated)?;
-        let columns_at =
-            usize::try_from(Reader::at(b, trailer).u64()?).map_err(|_| SnapshotError::Truncated)?;
+        let columns_at = usize::try_from(Reader::at(b, trailer).u64()?)
+            .ok()
+            .and_then(|at| at.checked_next_multiple_of(8))
+            .filter(|&at| at <= trailer)
+            .ok_or(SnapshotError::Truncated)?;
         let mut c = Cursor {
             bytes: &bytes,
             body: &body,
-            pos: columns_at.next_multiple_of(8),
+            pos: columns_at,
         };
         let entity_at: Column<u64> = c.next(Some(n + 1))?;
         let relations = entity_at

@@ -307,6 +307,17 @@ pub(crate) fn label_mask(labels: &[Sym]) -> Option<u64> {
     })
 }
 
+/// The bits an entity with `labels` has in [`Graph::has_labels`]: one for
+/// each of its labels whose symbol is below 64 (a label from 64 on has
+/// none, and a test for it reads the entity).
+pub(crate) fn label_bits_of(labels: &[Sym]) -> u64 {
+    labels
+        .iter()
+        .filter_map(|l| u32::try_from(l.index()).ok())
+        .filter_map(|i| 1u64.checked_shl(i))
+        .fold(0, |m, b| m | b)
+}
+
 /// The indexes of a graph's entities (id, name, label, label bits),
 /// built for entities given in index order.
 #[derive(Debug, Default)]
@@ -338,7 +349,7 @@ impl EntityIndex {
         labels: &[Sym],
         names: impl Iterator<Item = &'a str>,
     ) -> Result<(), GraphError> {
-        self.label_bits.push(label_mask(labels).unwrap_or(0));
+        self.label_bits.push(label_bits_of(labels));
         if let Some(id) = id {
             if self.by_id.insert(IdKey::new(id), n).is_some() {
                 return Err(GraphError::DuplicateId(id.to_string()));
@@ -1006,8 +1017,7 @@ impl Graph {
         let bits = self
             .inner
             .node_weight(n)
-            .and_then(|e| label_mask(&e.labels))
-            .unwrap_or(0);
+            .map_or(0, |e| label_bits_of(&e.labels));
         if self.label_bits.len() <= n.index() {
             self.label_bits.resize(n.index() + 1, 0);
         }

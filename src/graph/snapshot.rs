@@ -68,7 +68,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
 /// The version of the snapshot layout this build reads and writes; a
 /// snapshot of another version is rebuilt.
-pub const SNAPSHOT_VERSION: u32 = 2;
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// How deep lists may nest inside a property value.
 const MAX_DEPTH: usize = 16;
@@ -1195,8 +1195,8 @@ mod tests {
                         |r: &Relation| r.ty,
                         |n| {
                             g.entity(n)
-                                .and_then(|e| super::super::model::label_mask(&e.labels))
-                                .unwrap_or(0) as u32
+                                .map_or(0, |e| super::super::model::label_bits_of(&e.labels))
+                                as u32
                         },
                     )?;
                     &own
@@ -1360,6 +1360,17 @@ mod tests {
                     read_everything(g);
                 }
             }
+        }
+        // A place of the columns past every end.
+        for at in [u64::MAX, u64::MAX - 7, good.len() as u64] {
+            let mut bad = good.clone();
+            let end = bad.len() - 8;
+            if let Some(trailer) = bad.get_mut(end..) {
+                trailer.copy_from_slice(&at.to_le_bytes());
+            }
+            let bytes = frame(&bad, &[]).unwrap_or_else(|e| unreachable!("{e}"));
+            let header = read_header(&bytes).unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(open(Arc::new(FileBytes::from_vec(bytes)), &header).is_err());
         }
         // A count that claims more than the input holds.
         let mut huge = Vec::new();
