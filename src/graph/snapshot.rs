@@ -18,6 +18,7 @@
 //!   body length   u64
 //!   body checksum u64      XXH3-64 of the body
 //!   header sum    u64      XXH3-64 of every header byte before it
+//!   padding       zeros up to a multiple of 8, so the body starts aligned
 //! body
 //!   name          opt str
 //!   changes       7 x u64  the graph's change counters after loading
@@ -29,6 +30,9 @@
 //!   relations     u32 n, n x (u32 from, u32 to, u32 type, props, date since,
 //!                 date until, u8 flags: 1 source, 2 locator, 4 note, 8 quote;
 //!                 the strs flagged)
+//!   columns       the indexes, read in place: see super::frozen
+//!   columns at    u64      where the columns begin (the end of the
+//!                          relations; they start at the next multiple of 8)
 //! str             u32 length, UTF-8 bytes; opt str: length u32::MAX for none
 //! props           u32 n, n x (u32 key, value)
 //! value           u8 tag: 0 str, 1 i64, 2 f64 bits, 3 false, 4 true,
@@ -42,7 +46,9 @@
 //! decoded records. [`decode_body`] builds the petgraph graph on the
 //! calling thread while a second thread reads the entities again for the
 //! id, name and label indexes; the file's checksums can be checked
-//! meanwhile ([`body_unchecked`], [`check_body`]).
+//! meanwhile ([`body_unchecked`], [`check_body`]). [`open`] instead reads
+//! the graph in place ([`super::frozen`]). Snapshots are written as a
+//! stream ([`write`]), the body hashed on its way out.
 
 use std::collections::VecDeque;
 use std::fs::File;
