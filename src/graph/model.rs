@@ -546,7 +546,7 @@ impl Graph {
         }
     }
 
-    /// A graph answered in place from a snapshot (see [`Frozen`]).
+    /// A graph answered in place from a snapshot (see [`super::frozen`]).
     pub(crate) fn frozen(
         name: Option<String>,
         sources: Vec<Source>,

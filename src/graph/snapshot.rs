@@ -48,7 +48,7 @@
 //! id, name and label indexes; the file's checksums can be checked
 //! meanwhile ([`body_unchecked`], [`check_body`]). [`open`] instead reads
 //! the graph in place ([`super::frozen`]). Snapshots are written as a
-//! stream ([`write`]), the body hashed on its way out.
+//! stream ([`write()`]), the body hashed on its way out.
 
 use std::collections::VecDeque;
 use std::fs::File;
