@@ -4,7 +4,7 @@
 //! records and hash indexes takes about a second; a script that asks one
 //! question of a large graph needs a few of them. So a snapshot also
 //! stores, after its records, the indexes as columns of fixed-size
-//! values, and a [`Frozen`] graph reads them where they lie in the mapped
+//! values, and a frozen graph reads them where they lie in the mapped
 //! file: the typed adjacency lists, the ends of each relation, a hash
 //! table of ids and one of folded names, the entities of each label and
 //! the relations of each type. An entity or relation record is decoded the
