@@ -200,13 +200,7 @@ fn rare_earths(env: &Env, name: &str) -> String {
 fn every_example_query_answers_the_same_from_the_json_the_first_load_and_the_snapshot() {
     let env = Env::new();
     let graph = rare_earths(&env, "rare-earths-2025.json");
-    let mut files: Vec<PathBuf> = fs::read_dir(root().join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "cypher"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "only {} example queries", files.len());
+    let files = common::example_queries();
     for file in &files {
         let name = file.display().to_string();
         let args = ["query", "-f", name.as_str()];

@@ -6,21 +6,14 @@
 mod common;
 use common::test_cache_dir;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use assert_cmd::prelude::*;
 
 #[test]
 fn every_example_query_prints_its_expected_output() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "cypher"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "only {} example queries", files.len());
+    let root = common::root();
+    let files = common::example_queries();
     let mut failures = Vec::new();
     for file in &files {
         let expected = std::fs::read_to_string(file.with_extension("out"))

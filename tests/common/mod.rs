@@ -18,6 +18,18 @@ pub fn test_cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kg-cache")
 }
 
+/// The example queries, `queries/*.cypher`, sorted; there are at least 10.
+pub fn example_queries() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cypher"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "only {} example queries", files.len());
+    files
+}
+
 /// The snapshot files in the cache folder `cache`, sorted.
 pub fn snapshots_in(cache: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = match std::fs::read_dir(cache) {
