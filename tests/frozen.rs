@@ -980,3 +980,76 @@ fn a_snapshot_with_flipped_bytes_in_its_columns_is_not_trusted() {
         assert_eq!(fs::read(&snap).unwrap(), good, "byte {at}");
     }
 }
+
+// ----- 7. a forged snapshot ---------------------------------------------------
+
+/// Makes the snapshot of `graph` (in `env`'s cache) say what no kg writes:
+/// its first entity's record gets unknown flags, and both checksums are
+/// recomputed, so that only decoding the record finds it.
+fn forge(env: &Env, graph: &str) {
+    use kg::graph::snapshot::{checksum, read_header};
+    let first_id = {
+        let text = fs::read_to_string(env.path(graph)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        json["entities"][0]["id"].as_str().unwrap().to_string()
+    };
+    let snap = env.the_snapshot();
+    let mut bytes = fs::read(&snap).unwrap();
+    let header = read_header(&bytes).unwrap();
+    let mut record = (first_id.len() as u32).to_le_bytes().to_vec();
+    record.extend_from_slice(first_id.as_bytes());
+    let at = header.body_start
+        + bytes[header.body_start..]
+            .windows(record.len() + 1)
+            .position(|w| matches!(w[0], 1 | 3) && w[1..] == record[..])
+            .unwrap();
+    bytes[at] = 0x7f;
+    // magic, version, the count of sources, each source, then body length,
+    // body checksum and the header's own sum.
+    let path_len = header.sources[0].path.as_os_str().len();
+    let end = 8 + 4 + 4 + (4 + path_len + 8 + 16 + 8) + 8 + 8 + 8;
+    let body_sum = checksum(&bytes[header.body_start..]);
+    bytes[end - 16..end - 8].copy_from_slice(&body_sum.to_le_bytes());
+    let header_sum = checksum(&bytes[..end - 8]);
+    bytes[end - 8..end].copy_from_slice(&header_sum.to_le_bytes());
+    fs::write(&snap, &bytes).unwrap();
+    assert!(read_header(&bytes).is_ok(), "the forged header must pass");
+}
+
+#[test]
+fn a_forged_snapshot_that_does_not_decode_is_refused_and_never_saved() {
+    let env = Env::new();
+    let graph = rare_earths(&env, "g.json");
+    env.warm(&graph);
+    forge(&env, &graph);
+    let info = env.kg(&["-g", &graph, "cache"]);
+    assert!(info.stdout.contains("damaged"), "{}", info.stdout);
+
+    let before = fs::read(env.path(&graph)).unwrap();
+    for args in [
+        &["query", "MATCH (n) RETURN n.id"][..],
+        &["export", "--to", "dot"],
+        &["query", "--write", "CREATE (:Company {id: 'new'})"],
+    ] {
+        let (r, how) = env.cached(&graph, args);
+        assert_eq!(how, Load::Snapshot, "{args:?}");
+        assert_ne!(r.code, 0, "kg {args:?} trusted a forged snapshot");
+        assert!(
+            r.stderr.contains("is damaged") && r.stderr.contains("kg cache clear"),
+            "kg {args:?}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        fs::read(env.path(&graph)).unwrap(),
+        before,
+        "a forged snapshot was saved from"
+    );
+
+    // Once cleared, the answers are the JSON's again.
+    assert_eq!(env.kg(&["cache", "clear"]).code, 0);
+    let truth = env.plain(&graph, &["query", "MATCH (n) RETURN n.id"]);
+    let (again, how) = env.cached(&graph, &["query", "MATCH (n) RETURN n.id"]);
+    assert_eq!(how, Load::Files);
+    assert_eq!(again.stdout, truth.stdout);
+}

@@ -150,7 +150,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
         if let Some(dir) = req.output {
             csv::write_dir(&sub, dir, req.csv_safe).map_err(failed)?;
         }
-        return Ok(());
+        return super::refuse_damaged(&graph);
     }
     let text = export::to_text(&sub, format, &options).map_err(failed)?;
     let bytes = match req.render {
@@ -171,7 +171,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
         Some(path) => file::write_atomic(path, &bytes).map_err(failed)?,
         None => out.write_all(&bytes)?,
     }
-    Ok(())
+    super::refuse_damaged(&graph)
 }
 
 #[cfg(test)]

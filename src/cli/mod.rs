@@ -154,6 +154,19 @@ impl<T> std::ops::DerefMut for Kept<T> {
     }
 }
 
+/// Fails when the graph was read from a compiled snapshot whose checksums
+/// match but whose records do not all decode ([`Graph::damage`]): what the
+/// command printed or wrote may then be missing records. Only a forged
+/// snapshot can be like this.
+pub fn refuse_damaged(graph: &Graph) -> Result<(), CliError> {
+    match graph.damage() {
+        Some(why) => Err(CliError::Failed(format!(
+            "the compiled snapshot the graph was read from is damaged ({why}), so what was printed or written may be wrong; run `kg cache clear` and try again"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// [`load_graph`] for a command that runs once: the graph is kept until
 /// the process ends (see [`Kept`]).
 pub fn load_kept(args: &Args) -> Result<Kept<Graph>, CliError> {
@@ -214,11 +227,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         Command::Check { files } => check::run(args, files, out),
         Command::Stats => {
             let graph = load_kept(args)?;
-            stats::run(&graph, args.format, out)
+            stats::run(&graph, args.format, out)?;
+            refuse_damaged(&graph)
         }
         Command::Show { name } => {
             let graph = load_kept(args)?;
-            show::run(&graph, name, args.format, out)
+            show::run(&graph, name, args.format, out)?;
+            refuse_damaged(&graph)
         }
         Command::Query {
             text,

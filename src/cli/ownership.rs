@@ -34,7 +34,8 @@ pub fn run_ownership(
             as_of: args.as_of,
         },
     );
-    emit(&graph, args, answered, out)
+    emit(&graph, args, answered, out)?;
+    super::refuse_damaged(&graph)
 }
 
 /// `kg path FROM TO`.
@@ -66,7 +67,8 @@ pub fn run_path(
         // (every property of every node) is for the other formats.
         drop_column(&mut answered.result, "path");
     }
-    emit(&graph, args, answered, out)
+    emit(&graph, args, answered, out)?;
+    super::refuse_damaged(&graph)
 }
 
 fn drop_column(result: &mut QueryResult, name: &str) -> Option<Vec<Value>> {

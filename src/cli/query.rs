@@ -326,6 +326,9 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
                 }
             }
             Err(e) => {
+                // A record of a forged snapshot that does not decode reads
+                // as a deleted entity: say what is really wrong.
+                super::refuse_damaged(&graph)?;
                 let mut message = located(format!(
                     "{}{}",
                     statement_prefix(&query.text, st, i, count),
@@ -345,11 +348,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
             }
         }
     }
-    if let Some(why) = graph.damage() {
-        return Err(CliError::Failed(format!(
-            "the compiled snapshot the graph was read from is damaged ({why}), so the answers above may be wrong; run `kg cache clear` and try again"
-        )));
-    }
+    super::refuse_damaged(&graph)?;
     if failures > 0 {
         let mut message = format!("{failures} of {count} statements failed");
         if let Some(path) = &target {
