@@ -1026,9 +1026,21 @@ fn a_forged_snapshot_that_does_not_decode_is_refused_and_never_saved() {
     assert!(info.stdout.contains("damaged"), "{}", info.stdout);
 
     let before = fs::read(env.path(&graph)).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    let first = json["entities"][0]["id"].as_str().unwrap().to_string();
+    let neighbour = json["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from"] == first.as_str())
+        .map(|r| r["to"].as_str().unwrap().to_string())
+        .unwrap();
     for args in [
         &["query", "MATCH (n) RETURN n.id"][..],
         &["export", "--to", "dot"],
+        &["show", &first],
+        // The chain names the first entity: its record is read.
+        &["path", &first, &neighbour],
         &["query", "--write", "CREATE (:Company {id: 'new'})"],
     ] {
         let (r, how) = env.cached(&graph, args);

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+use zerocopy::{FromBytes, Immutable, KnownLayout};
 
 use super::mapped::FileBytes;
 
@@ -91,20 +91,16 @@ impl<T> std::fmt::Debug for Column<T> {
     }
 }
 
-/// The bytes of `values` as a snapshot stores them.
-pub fn bytes_of<T: IntoBytes + Immutable>(values: &[T]) -> &[u8] {
-    values.as_bytes()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zerocopy::IntoBytes;
 
     #[test]
     fn mapped_columns_read_in_place_and_refuse_bad_ranges() {
         let values: Vec<u32> = vec![1, 2, 3, 4];
         let mut raw = vec![0u8; 4];
-        raw.extend_from_slice(bytes_of(&values));
+        raw.extend_from_slice(values.as_bytes());
         let bytes = Arc::new(FileBytes::from_vec(raw));
         let column = Column::<u32>::mapped(Arc::clone(&bytes), 4..20);
         // Where the vector's buffer is aligned for u32 (it nearly always

@@ -47,9 +47,10 @@ use std::sync::{Arc, OnceLock};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use xxhash_rust::xxh3::xxh3_64;
+use zerocopy::{Immutable, IntoBytes};
 
 use super::adjacency::{Adjacency, Csr, EdgeEnds};
-use super::column::{bytes_of, Column};
+use super::column::Column;
 use super::intern::Sym;
 use super::mapped::FileBytes;
 use super::model::{fold_name, label_bits_of, Entity, Relation};
@@ -124,27 +125,20 @@ impl Columns {
     }
 
     /// Notes the next relation, whose record starts at `at`.
-    pub(super) fn add_relation(
-        &mut self,
-        at: usize,
-        from: u32,
-        to: u32,
-        ty: Sym,
-    ) -> Result<(), SnapshotError> {
+    pub(super) fn add_relation(&mut self, at: usize, from: u32, to: u32, ty: Sym) {
         self.relation_at.push(at as u64);
         self.ends.extend([from, to]);
         self.types.push(ty);
-        Ok(())
     }
 
     /// Appends the columns to `out` (a body whose records are written),
     /// for a graph of `symbols` symbols.
     pub(super) fn write(self, out: &mut Sink, symbols: usize) -> Result<(), SnapshotError> {
         let n = self.label_bits.len();
-        column(out, bytes_of(&self.entity_at))?;
-        column(out, bytes_of(&self.relation_at))?;
-        column(out, bytes_of(&self.ends))?;
-        column(out, bytes_of(&self.label_bits))?;
+        column(out, &self.entity_at)?;
+        column(out, &self.relation_at)?;
+        column(out, &self.ends)?;
+        column(out, &self.label_bits)?;
 
         let edges = self
             .ends
@@ -166,13 +160,13 @@ impl Columns {
                 .ok_or(SnapshotError::TooLarge)?;
         for dir in [Direction::Outgoing, Direction::Incoming] {
             let csr = adjacency.csr(dir);
-            column(out, bytes_of(csr.offsets()))?;
-            column(out, bytes_of(csr.entries()))?;
-            column(out, bytes_of(&newest_first(csr)))?;
+            column(out, csr.offsets())?;
+            column(out, csr.entries())?;
+            column(out, &newest_first(csr))?;
         }
 
         let id_slots = slots(self.ids.iter().copied());
-        column(out, bytes_of(&id_slots))?;
+        column(out, &id_slots)?;
 
         let names_at = if self.names_at.is_empty() {
             vec![0]
@@ -183,32 +177,33 @@ impl Columns {
             let text = self.name_text.get(w[0] as usize..w[1] as usize);
             (xxh3_64(text.unwrap_or_default()), k as u32)
         }));
-        column(out, bytes_of(&names_at))?;
+        column(out, &names_at)?;
         column(out, &self.name_text)?;
-        column(out, bytes_of(&name_slots))?;
+        column(out, &name_slots)?;
         let (name_nodes_at, name_nodes) =
             postings(self.name_number.len(), self.name_pairs.iter().copied())?;
-        column(out, bytes_of(&name_nodes_at))?;
-        column(out, bytes_of(&name_nodes))?;
+        column(out, &name_nodes_at)?;
+        column(out, &name_nodes)?;
 
         let (label_at, label_nodes) = postings(symbols, self.labels.into_iter())?;
-        column(out, bytes_of(&label_at))?;
-        column(out, bytes_of(&label_nodes))?;
+        column(out, &label_at)?;
+        column(out, &label_nodes)?;
         let typed = self
             .types
             .iter()
             .enumerate()
             .map(|(e, t)| (t.index() as u32, e as u32));
         let (type_at, type_edges) = postings(symbols, typed)?;
-        column(out, bytes_of(&type_at))?;
-        column(out, bytes_of(&type_edges))?;
-        column(out, bytes_of(&[self.ids.len() as u64]))?;
+        column(out, &type_at)?;
+        column(out, &type_edges)?;
+        column(out, &[self.ids.len() as u64])?;
         Ok(())
     }
 }
 
-/// Writes one column: padding, its length, its bytes.
-fn column(out: &mut Sink, bytes: &[u8]) -> Result<(), SnapshotError> {
+/// Writes one column: padding, its length, its values' bytes.
+fn column<T: IntoBytes + Immutable>(out: &mut Sink, values: &[T]) -> Result<(), SnapshotError> {
+    let bytes = values.as_bytes();
     out.pad()?;
     out.put(&(bytes.len() as u64).to_le_bytes())?;
     out.put(bytes)
@@ -279,6 +274,14 @@ fn postings(
 }
 
 // ----- reading ---------------------------------------------------------------
+
+/// Where a body's columns begin (the end of its relation records), as its
+/// last 8 bytes say.
+pub(super) fn columns_at(body: &[u8]) -> Option<usize> {
+    let trailer = body.len().checked_sub(8)?;
+    let at = Reader::at(body, trailer).u64().ok()?;
+    usize::try_from(at).ok()
+}
 
 /// Values decoded on first use and kept, in chunks allocated on first
 /// use: opening a graph of millions costs nothing until it is read.
@@ -394,8 +397,7 @@ impl Frozen {
         }
         let n = r.u32()? as usize;
         let trailer = b.len().checked_sub(8).ok_or(SnapshotError::Truncated)?;
-        let columns_at = usize::try_from(Reader::at(b, trailer).u64()?)
-            .ok()
+        let columns_at = columns_at(b)
             .and_then(|at| at.checked_next_multiple_of(8))
             .filter(|&at| at <= trailer)
             .ok_or(SnapshotError::Truncated)?;

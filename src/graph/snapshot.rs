@@ -358,7 +358,7 @@ fn write_body(graph: &Graph, sink: &mut Sink) -> Result<(), SnapshotError> {
         };
         let (from, to) = (at(from)?, at(to)?);
         sink.take(&mut w)?;
-        cols.add_relation(sink.at(&w), from, to, r.ty)?;
+        cols.add_relation(sink.at(&w), from, to, r.ty);
         w.u32(from);
         w.u32(to);
         w.sym(r.ty)?;
@@ -1007,14 +1007,8 @@ fn decode_graph(
         add(&mut inner, next);
     }
     // The columns follow the records; the body's last field says where.
-    let columns_at = r
-        .bytes
-        .len()
-        .checked_sub(8)
-        .and_then(|at| r.bytes.get(at..))
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map(u64::from_le_bytes);
-    if columns_at != Some(r.pos as u64) {
+    let columns_at = super::frozen::columns_at(r.bytes);
+    if columns_at != Some(r.pos) {
         return Err(corrupt("the columns do not follow the last relation"));
     }
     report(r.bytes.len());
@@ -1280,6 +1274,12 @@ mod tests {
         assert_eq!(header.sources, vec![stamp()]);
         same(&g, &back);
         same(&g, &in_place(&bytes));
+        // A graph read in place has no petgraph graph until asked for one.
+        let mut frozen = in_place(&bytes);
+        assert!(frozen.petgraph().is_none());
+        assert_eq!(frozen.petgraph_mut().node_count(), g.entity_count());
+        assert!(!frozen.is_frozen() && frozen.petgraph().is_some());
+        same(&g, &frozen);
         // Dates of every precision survive as themselves.
         let dates: Vec<String> = back
             .sources()
