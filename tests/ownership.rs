@@ -55,8 +55,8 @@ fn owners_of_tomtorskoye() {
     assert_eq!(
         csv(&["owners", "Tomtor", "--ultimate"]),
         [
-            "owner,id,effective_share,exact,cycle,chains,undated,problems",
-            "Alexander Nesis,alexander-nesis,,false,false,1,\"[\"\"alexander-nesis -CONTROLS-> east-group\"\",\"\"east-group -CONTROLS-> tomtorskoye\"\"]\",[]",
+            "owner,id,effective_share,exact,cycle,cycles,valid_from,valid_to,held,windows,chains,undated,problems",
+            "Alexander Nesis,alexander-nesis,,false,false,[],,,always,\"[{\"\"effective_share\"\":null,\"\"exact\"\":false,\"\"from\"\":null,\"\"to\"\":null}]\",1,\"[\"\"alexander-nesis -CONTROLS-> east-group\"\",\"\"east-group -CONTROLS-> tomtorskoye\"\"]\",[]",
         ]
     );
 }
@@ -125,7 +125,7 @@ fn putin_and_rostec_are_not_connected_in_the_article() {
     // the Cypher shortest path agrees.
     assert_eq!(
         csv(&["path", "Putin", "Rostec"]),
-        ["chain,length,undated,path"]
+        ["chain,length,valid_from,valid_to,held,undated,path"]
     );
     assert_eq!(
         ok(&[
@@ -138,7 +138,7 @@ fn putin_and_rostec_are_not_connected_in_the_article() {
     );
     assert_eq!(
         ok(&["path", "Putin", "Rostec"]),
-        "| chain | length | undated |\n|-------|--------|---------|\n(0 rows)\n"
+        "| chain | length | held | undated |\n|-------|--------|------|---------|\n(0 rows)\n"
     );
 }
 
@@ -147,9 +147,9 @@ fn a_path_lists_each_relation_with_its_type_and_dates() {
     assert_eq!(
         ok(&["path", "Rostec", "Prokhorov"]),
         "\
-| chain                                                                                                                                                      | length | undated                                                                                    |
-|------------------------------------------------------------------------------------------------------------------------------------------------------------|--------|--------------------------------------------------------------------------------------------|
-| Rostec -[CONTROLS]-> PROMISING MINING PROJECTS JSC -[CONTROLS since 2024-12]-> Ak-Sugsky <-[CONTROLS until 2024]- Intergeo <-[CONTROLS]- Mikhail Prokhorov | 4      | [\"rostec -CONTROLS-> promising-mining-projects\", \"mikhail-prokhorov -CONTROLS-> intergeo\"] |
+| chain                                                                                                                                                      | length | held            | undated                                                                                    |
+|------------------------------------------------------------------------------------------------------------------------------------------------------------|--------|-----------------|--------------------------------------------------------------------------------------------|
+| Rostec -[CONTROLS]-> PROMISING MINING PROJECTS JSC -[CONTROLS since 2024-12]-> Ak-Sugsky <-[CONTROLS until 2024]- Intergeo <-[CONTROLS]- Mikhail Prokhorov | 4      | 2024-12 -> 2024 | [\"rostec -CONTROLS-> promising-mining-projects\", \"mikhail-prokhorov -CONTROLS-> intergeo\"] |
 (1 row)
 "
     );
@@ -326,7 +326,17 @@ fn two_chains_are_summed() {
     assert_eq!(column(&lines, 0), ["Parent"]);
     assert_eq!(column(&lines, 2), ["100.0"]);
     assert_eq!(column(&lines, 3), ["true"]);
-    assert_eq!(column(&lines, 5), ["2"]);
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "-g",
+        &data("two-chains"),
+        "owners",
+        "Target",
+        "--ultimate",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(j[0]["chains"], 2);
     // And the other way round.
     let lines = csv(&[
         "-g",
@@ -362,11 +372,12 @@ fn effective(args: &[&str]) -> Vec<(String, Option<f64>, bool, bool)> {
 fn a_cross_holding_cycle_is_solved_not_looped_or_dropped() {
     // P owns 50% of A, A owns 50% of B, B owns 20% of A, B owns 60% of C.
     let g = data("cycle");
-    // Owners of B: P through A (50% x 50%); chains never pass through B.
+    // Owners of B: P through A (50% x 50%), and the walks that come back
+    // to B through A (20% x 50% each time round): 25 / (1 - 0.1).
     let b = effective(&["-g", &g, "owners", "B", "--ultimate"]);
     assert_eq!(b.len(), 1);
     assert_eq!((b[0].0.as_str(), b[0].2, b[0].3), ("P", true, true));
-    assert!((b[0].1.unwrap() - 25.0).abs() < 1e-9);
+    assert!((b[0].1.unwrap() - 25.0 / 0.9).abs() < 1e-9);
     // Owners of C: x_B = 60% + 20% x_A, x_A = 50% x_B, so x_B = 60/0.9 %,
     // and P holds 50% of x_A.
     let want = 100.0 * 0.5 * 0.5 * 0.6 / 0.9;
@@ -379,15 +390,12 @@ fn a_cross_holding_cycle_is_solved_not_looped_or_dropped() {
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].0, "C");
     assert!((p[0].1.unwrap() - want).abs() < 1e-9);
-    // Owners of A: P, and B, which only A itself owns.
+    // Owners of A: only P. B is owned from inside the cycle, and the
+    // cycle from outside it; walks through A again count: 50 / (1 - 0.1).
     let a = effective(&["-g", &g, "owners", "A", "--ultimate"]);
-    assert_eq!(
-        a,
-        [
-            ("P".to_string(), Some(50.0), true, true),
-            ("B".to_string(), Some(20.0), true, true)
-        ]
-    );
+    assert_eq!(a.len(), 1);
+    assert_eq!((a[0].0.as_str(), a[0].2, a[0].3), ("P", true, true));
+    assert!((a[0].1.unwrap() - 50.0 / 0.9).abs() < 1e-9, "{a:?}");
 }
 
 #[test]
@@ -413,7 +421,7 @@ fn unknown_shares_give_lower_bounds() {
 #[test]
 fn shares_above_100_percent_are_a_data_problem() {
     let g = data("overfull");
-    let message = "data problem: the stated shares in Target (t) add up to 110% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date";
+    let message = "data problem: the stated shares in Target (t) add up to 110% (more than 100%) over 2 relations; check the facts, or if they held at different times, give their dates";
     let r = run(&["-g", &g, "owners", "Target"]);
     assert_eq!(r.code, 0);
     assert_eq!(r.stderr, format!("kg: {message}\n"));
@@ -440,7 +448,7 @@ fn a_self_holding_is_one_owner_counted_once() {
     assert_eq!(r.code, 0);
     assert_eq!(
         r.stderr,
-        "kg: data problem: the stated shares in Target (t) add up to 105% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date\n"
+        "kg: data problem: the stated shares in Target (t) add up to 105% (more than 100%) over 2 relations; check the facts, or if they held at different times, give their dates\n"
     );
     let owners: Vec<String> = r.stdout.lines().map(|l| l.to_string()).collect();
     assert_eq!(column(&owners, 0), ["A", "Target"]);
@@ -571,4 +579,429 @@ fn bad_statements_are_query_errors() {
         assert!(r.stderr.contains(message), "{q}: {}", r.stderr);
         assert_eq!(r.stdout, "", "{q}");
     }
+}
+
+// ----- cycles, checked against an independent computation ---------------
+
+/// The inverse of `I - G` for the stated `OWNS` shares of a graph file,
+/// by Gauss-Jordan elimination over the whole matrix, written here apart
+/// from kg's own code; with the entity ids in file order.
+fn integrated_ownership(file: &str) -> (Vec<String>, Vec<Vec<f64>>) {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let g: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<String> = g["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    let n = ids.len();
+    let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
+    // m = [I - G | I]
+    let mut m = vec![vec![0.0; 2 * n]; n];
+    for (i, row) in m.iter_mut().enumerate() {
+        row[i] = 1.0;
+        row[n + i] = 1.0;
+    }
+    for r in g["relations"].as_array().unwrap() {
+        if r["type"] != "OWNS" {
+            continue;
+        }
+        if let Some(s) = r["props"]["share"].as_f64() {
+            let (i, j) = (
+                at(r["from"].as_str().unwrap()),
+                at(r["to"].as_str().unwrap()),
+            );
+            m[i][j] -= s / 100.0;
+        }
+    }
+    for c in 0..n {
+        let p = (c..n)
+            .max_by(|&a, &b| m[a][c].abs().partial_cmp(&m[b][c].abs()).unwrap())
+            .unwrap();
+        m.swap(c, p);
+        let d = m[c][c];
+        assert!(d.abs() > 1e-9, "{file}: I - G has no inverse");
+        for v in m[c].iter_mut() {
+            *v /= d;
+        }
+        for r in 0..n {
+            if r != c {
+                let f = m[r][c];
+                let row_c = m[c].clone();
+                for (v, w) in m[r].iter_mut().zip(row_c) {
+                    *v -= f * w;
+                }
+            }
+        }
+    }
+    let inverse = m.into_iter().map(|row| row[n..].to_vec()).collect();
+    (ids, inverse)
+}
+
+/// `(id, effective_share, exact, cycles)` of each answer, through the
+/// binary in JSON.
+fn answers(
+    file: &str,
+    command: &str,
+    name: &str,
+) -> Vec<(String, Option<f64>, bool, serde_json::Value)> {
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "-g",
+        file,
+        command,
+        name,
+        "--ultimate",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    j.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["effective_share"].as_f64(),
+                r["exact"].as_bool().unwrap(),
+                r["cycles"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Checks the ultimate owners of `target` against `expected` (ids, in
+/// kg's order) and every figure, and the ultimate holdings of each owner,
+/// against the inverse computed apart.
+fn agrees_with_the_inverse(name: &str, target: &str, expected: &[&str]) {
+    let file = format!("tests/data/ownership/cycles/{name}.json");
+    let (ids, inv) = integrated_ownership(&file);
+    let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
+    let owners = answers(&file, "owners", target);
+    let got: Vec<&str> = owners.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(got, expected, "{name}: ultimate owners of {target}");
+    for (owner, share, _, _) in &owners {
+        let want = 100.0 * inv[at(owner)][at(target)];
+        let share = share.unwrap_or_else(|| panic!("{name}: {owner} has no figure"));
+        assert!(
+            (share - want).abs() < 1e-6,
+            "{name}: {owner} in {target}: kg {share}, inverse {want}"
+        );
+        for (held, share, _, _) in answers(&file, "holdings", owner) {
+            let want = 100.0 * inv[at(owner)][at(&held)];
+            let share = share.unwrap();
+            assert!(
+                (share - want).abs() < 1e-6,
+                "{name}: holdings of {owner}: {held}: kg {share}, inverse {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_two_cycle_owned_from_outside() {
+    agrees_with_the_inverse("two-cycle", "a", &["f"]);
+}
+
+#[test]
+fn a_three_cycle_owned_from_outside_names_only_the_outside_owner() {
+    // F 96% of A; B 4% of A; C 6.7% of B; A 100% of C.
+    agrees_with_the_inverse("three-cycle", "a", &["f"]);
+    let owners = answers(
+        "tests/data/ownership/cycles/three-cycle.json",
+        "owners",
+        "A",
+    );
+    // 96 / (1 - 0.04 x 0.067 x 1)
+    assert!((owners[0].1.unwrap() - 96.0 / (1.0 - 0.00268)).abs() < 1e-6);
+    assert!(owners[0].2, "every share is stated");
+    assert_eq!(owners[0].3, serde_json::json!([["a", "b", "c"]]));
+}
+
+#[test]
+fn a_cycle_owned_from_outside_by_two_owners() {
+    agrees_with_the_inverse("owned-by-two", "t", &["f1", "f2"]);
+    agrees_with_the_inverse("owned-by-two", "a", &["f1", "f2"]);
+}
+
+#[test]
+fn a_cycle_nobody_outside_owns_is_its_own_top() {
+    agrees_with_the_inverse("no-outside-owner", "t", &["a", "b"]);
+}
+
+#[test]
+fn a_self_holding_spreads_over_the_other_owners() {
+    // F 95% of A, A 5% of itself: F's effective share is 95 / 0.95.
+    agrees_with_the_inverse("self-holding", "a", &["f"]);
+    let owners = answers(
+        "tests/data/ownership/cycles/self-holding.json",
+        "owners",
+        "a",
+    );
+    assert!((owners[0].1.unwrap() - 100.0).abs() < 1e-9);
+    assert_eq!(owners[0].3, serde_json::json!([["a"]]));
+}
+
+#[test]
+fn a_cycle_with_an_unknown_share_gives_a_lower_bound() {
+    // B controls A with no share stated: the walks through it are left out.
+    agrees_with_the_inverse("unknown-share", "a", &["f"]);
+    let owners = answers(
+        "tests/data/ownership/cycles/unknown-share.json",
+        "owners",
+        "a",
+    );
+    assert_eq!(owners[0].1, Some(90.0));
+    assert!(!owners[0].2, "a lower bound is not exact");
+}
+
+#[test]
+fn a_cycle_of_100_percent_is_a_data_problem_not_a_number() {
+    let file = "tests/data/ownership/cycles/full-cycle.json";
+    let r = run(&["-g", file, "owners", "T", "--ultimate", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let message = "data problem: the stated shares around the cycle of A, B keep every member wholly inside the cycle (100% around it), so the effective shares through it are undefined; check the facts";
+    assert_eq!(r.stderr, format!("kg: {message}\n"));
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j.as_array().unwrap().len(), 2);
+    for row in j.as_array().unwrap() {
+        assert_eq!(row["effective_share"], serde_json::Value::Null);
+        assert_eq!(row["exact"], false);
+        assert_eq!(row["cycles"], serde_json::json!([["a", "b"]]));
+        assert_eq!(row["problems"], serde_json::json!([message]));
+    }
+    // The table, CSV and the query statement say the same, never NaN.
+    for format in ["table", "csv"] {
+        let r = run(&["-g", file, "owners", "T", "--ultimate", "--format", format]);
+        assert!(!r.stdout.contains("NaN") && !r.stdout.contains("inf"));
+    }
+    let r = run(&["-g", file, "query", "OWNERS OF 'T' ULTIMATE"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stderr, format!("kg: {message}\n"));
+}
+
+// ----- time --------------------------------------------------------------
+
+#[test]
+fn a_chain_that_never_held_at_once_is_no_chain() {
+    let g = data("never-at-once");
+    // Petrov controlled Alpha until 2024; Alpha holds Target since 2025.
+    let owners = answers(&g, "owners", "Target");
+    assert_eq!(
+        owners.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
+        ["q"]
+    );
+    let holdings = answers(&g, "holdings", "Petrov");
+    assert_eq!(
+        holdings.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
+        ["a"]
+    );
+    let r = run(&["-g", &g, "path", "Petrov", "Target", "--format", "csv"]);
+    assert_eq!(
+        r.stdout,
+        "chain,length,valid_from,valid_to,held,undated,path\r\n"
+    );
+    let r = run(&[
+        "-g",
+        &g,
+        "query",
+        "PATH FROM 'Petrov' TO 'Target'",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        r.stdout,
+        "chain,length,valid_from,valid_to,held,undated,path\r\n"
+    );
+    let explained = ok(&["-g", &g, "owners", "Target", "--ultimate", "--explain"]);
+    assert!(!explained.contains("Petrov"), "{explained}");
+    assert!(
+        explained.contains("(share unknown, held 2025 ->)"),
+        "{explained}"
+    );
+    // Quinn's chain holds from 2025: a path with its window.
+    let r = ok(&["-g", &g, "path", "Quinn", "Target", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&r).unwrap();
+    assert_eq!(j[0]["valid_from"], "2025");
+    assert_eq!(j[0]["valid_to"], serde_json::Value::Null);
+    assert_eq!(j[0]["held"], "2025 ->");
+}
+
+#[test]
+fn every_answer_carries_its_windows_in_every_format() {
+    let g = data("stakes-over-time");
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "-g",
+        &g,
+        "owners",
+        "Target",
+        "--ultimate",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // Xeno: 30% until 2023-05, then 45%: one row, the latest figure, both
+    // windows.
+    assert_eq!(j[0]["id"], "x");
+    assert_eq!(j[0]["effective_share"], 45.0);
+    assert_eq!(j[0]["valid_from"], "2020");
+    assert_eq!(j[0]["valid_to"], serde_json::Value::Null);
+    assert_eq!(
+        j[0]["windows"],
+        serde_json::json!([
+            {"from": "2020", "to": "2023-05", "effective_share": 30.0, "exact": true},
+            {"from": "2023-06", "to": null, "effective_share": 45.0, "exact": true}
+        ])
+    );
+    // Yana, through Holdco since 2024-03-15: 50% x 40%.
+    assert_eq!(j[1]["id"], "y");
+    assert_eq!(j[1]["effective_share"], 20.0);
+    assert_eq!(j[1]["valid_from"], "2024-03-15");
+    assert_eq!(j[1]["held"], "2024-03-15 ->");
+    let table = ok(&["-g", &g, "owners", "Target", "--ultimate"]);
+    assert!(
+        table.contains("| 2020 -> 2023-05 (30%); 2023-06 -> (45%) |"),
+        "{table}"
+    );
+    assert!(table.contains("| 2024-03-15 ->"), "{table}");
+    assert!(
+        !table.contains("null |"),
+        "no bare null in the table: {table}"
+    );
+    let csv = ok(&[
+        "-g",
+        &g,
+        "owners",
+        "Target",
+        "--ultimate",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.starts_with(
+        "owner,id,effective_share,exact,cycle,cycles,valid_from,valid_to,held,windows,"
+    ));
+    assert!(csv.contains(",2024-03-15,,2024-03-15 ->,"), "{csv}");
+    // As of 2022 only the 30% held.
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "-g",
+        &g,
+        "--as-of",
+        "2022",
+        "owners",
+        "Target",
+        "--ultimate",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(j.as_array().unwrap().len(), 1);
+    assert_eq!(j[0]["effective_share"], 30.0);
+    assert_eq!(j[0]["windows"][0]["to"], "2023-05");
+}
+
+#[test]
+fn the_history_has_one_period_per_change() {
+    let g = data("stakes-over-time");
+    assert_eq!(
+        ok(&["-g", &g, "owners", "Target", "--ultimate", "--history"]),
+        "\
+| held                  | owners                             |
+|-----------------------|------------------------------------|
+| -> 2019               | none recorded                      |
+| 2020 -> 2023-05       | Xeno Holding (x) 30%               |
+| 2023-06 -> 2024-03-14 | Xeno Holding (x) 45%               |
+| 2024-03-15 ->         | Xeno Holding (x) 45%; Yana (y) 20% |
+(4 rows)
+"
+    );
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "-g",
+        &g,
+        "query",
+        "OWNERS OF 'Target' ULTIMATE HISTORY",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(j.as_array().unwrap().len(), 4);
+    assert_eq!(j[3]["valid_from"], "2024-03-15");
+    assert_eq!(j[3]["valid_to"], serde_json::Value::Null);
+    assert_eq!(
+        j[3]["owners"],
+        serde_json::json!([
+            {"owner": "Xeno Holding", "id": "x", "effective_share": 45.0, "exact": true},
+            {"owner": "Yana", "id": "y", "effective_share": 20.0, "exact": true}
+        ])
+    );
+    // Holdings have a history too.
+    let r = ok(&[
+        "-g",
+        &g,
+        "holdings",
+        "Yana",
+        "--ultimate",
+        "--history",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        r.starts_with("valid_from,valid_to,held,holdings\r\n"),
+        "{r}"
+    );
+    // --history needs --ultimate and does not go with --explain.
+    let r = run(&["-g", &g, "owners", "Target", "--history"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--ultimate"), "{}", r.stderr);
+    let r = run(&[
+        "-g",
+        &g,
+        "owners",
+        "Target",
+        "--ultimate",
+        "--history",
+        "--explain",
+    ]);
+    assert_eq!(r.code, 2);
+    // HISTORY without ULTIMATE is a syntax error with a caret.
+    let r = run(&["-g", &g, "query", "OWNERS OF 'Target' HISTORY"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("^"), "{}", r.stderr);
+}
+
+#[test]
+fn ak_sugsky_history_shows_the_hand_over() {
+    // Intergeo's control ended in 2024, Rostec's began in 2024-12: both
+    // held in December 2024, at the precision written.
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "owners",
+        "Ak-Sugsky",
+        "--ultimate",
+        "--history",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let periods: Vec<(String, Vec<String>)> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let ids = p["owners"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_string())
+                .collect();
+            (p["held"].as_str().unwrap().to_string(), ids)
+        })
+        .collect();
+    let p = |h: &str, ids: &[&str]| (h.to_string(), ids.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        periods,
+        [
+            p("-> 2024-11", &["mikhail-prokhorov"]),
+            p("2024-12 -> 2024", &["mikhail-prokhorov", "rostec"]),
+            p("2025 ->", &["rostec"]),
+        ]
+    );
 }

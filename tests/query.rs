@@ -400,20 +400,29 @@ yields!(
     owners_as_of_a_year_keep_what_held_during_it,
     "OWNERS OF 'Tomtorskoye' AS OF 2024",
     [
-        "EAST Group | east | OWNS | 100 | 2019 | 2024-06 | false | ['data problem: the stated shares in Tomtorskoye (tomtor) add up to 125% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date']",
-        "Rostec | rostec | OWNS | 25 | 2024-07 | null | false | ['data problem: the stated shares in Tomtorskoye (tomtor) add up to 125% (more than 100%) over 2 relations; check the facts, or if they held at different times, ask AS OF a narrower date']"
+        "EAST Group | east | OWNS | 100 | 2019 | 2024-06 | false | []",
+        "Rostec | rostec | OWNS | 25 | 2024-07 | null | false | []"
     ]
 );
 yields!(
     ultimate_owners_follow_part_of_backwards,
     "OWNERS OF 'ARMZ' ULTIMATE",
-    ["Rosatom | rosatom | 100.0 | false | false | 2 | ['armz -PART_OF-> rosatom', 'rosatom -OWNS-> armz'] | []"]
+    ["Rosatom | rosatom | 100.0 | false | false | [] | null | null | always | [{effective_share: 100.0, exact: false, from: null, to: null}] | 2 | ['armz -PART_OF-> rosatom', 'rosatom -OWNS-> armz'] | []"]
+);
+yields!(
+    ultimate_owners_with_their_history,
+    "OWNERS OF 'Tomtorskoye' ULTIMATE HISTORY",
+    [
+        "null | 2018 | -> 2018 | []",
+        "2019 | 2024-06 | 2019 -> 2024-06 | [{effective_share: 100.0, exact: true, id: 'east', owner: 'EAST Group'}]",
+        "2024-07 | null | 2024-07 -> | [{effective_share: 25.0, exact: true, id: 'rostec', owner: 'Rostec'}]"
+    ]
 );
 yields!(holdings_ultimate, "HOLDINGS OF 'Putin' ULTIMATE", []);
 yields!(
     path_between_two_entities,
     "PATH FROM 'Putin' TO 'Tomtorskoye' VIA LEADS|OWNS MAX 2",
-    ["Vladimir Putin -[LEADS]-> Rostec -[OWNS since 2024-07]-> Tomtorskoye | 2 | ['putin -LEADS-> rostec'] | <path of 2 relationships>"]
+    ["Vladimir Putin -[LEADS]-> Rostec -[OWNS since 2024-07]-> Tomtorskoye | 2 | 2024-07 | null | 2024-07 -> | ['putin -LEADS-> rostec'] | <path of 2 relationships>"]
 );
 fails!(
     owners_of_an_unknown_name,

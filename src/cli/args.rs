@@ -523,4 +523,8 @@ pub struct OwnershipArgs {
     /// relation with its dates and sources.
     #[arg(long)]
     pub explain: bool,
+    /// With --ultimate: the timeline, one row per period in which the
+    /// ultimate answers and their effective shares stayed the same.
+    #[arg(long, requires = "ultimate", conflicts_with_all = ["explain", "min_share"])]
+    pub history: bool,
 }

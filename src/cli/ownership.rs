@@ -11,7 +11,9 @@ use crate::graph::Graph;
 use crate::output::table::visible;
 use crate::ownership::path::PathOptions;
 use crate::ownership::Direction;
-use crate::query::ownership::{ownership_rows, path_rows, Answered, OwnershipRequest, PathRequest};
+use crate::query::ownership::{
+    history_entry_text, ownership_rows, path_rows, Answered, OwnershipRequest, PathRequest,
+};
 use crate::query::{QueryResult, Value};
 
 /// `kg owners` (`Up`) or `kg holdings` (`Down`).
@@ -29,6 +31,7 @@ pub fn run_ownership(
             entity,
             direction,
             ultimate: o.ultimate,
+            history: o.history,
             min_share: o.min_share,
             explain: o.explain,
             as_of: args.as_of,
@@ -71,6 +74,34 @@ pub fn run_path(
     super::refuse_damaged(&graph)
 }
 
+/// An ownership answer as a table shows it: the windows only as the
+/// `held` text (`2024-12 ->`, never a bare null), and each period of a
+/// history as one line of text per answer.
+pub fn for_table(result: &mut QueryResult) {
+    if !result.columns.iter().any(|c| c == "held") {
+        return;
+    }
+    for name in ["valid_from", "valid_to", "windows"] {
+        drop_column(result, name);
+    }
+    for list in ["owners", "holdings"] {
+        let Some(at) = result.columns.iter().position(|c| c == list) else {
+            continue;
+        };
+        for row in &mut result.rows {
+            if let Some(Value::List(entries)) = row.get(at) {
+                let text: Vec<String> = entries.iter().map(history_entry_text).collect();
+                let text = if text.is_empty() {
+                    "none recorded".to_string()
+                } else {
+                    text.join("; ")
+                };
+                row[at] = Value::Str(text);
+            }
+        }
+    }
+}
+
 fn drop_column(result: &mut QueryResult, name: &str) -> Option<Vec<Value>> {
     let at = result.columns.iter().position(|c| c == name)?;
     result.columns.remove(at);
@@ -106,6 +137,7 @@ fn emit(
         write_result(out, graph, format, &result, args.csv_safe)?;
         return Ok(());
     }
+    for_table(&mut result);
     let explanations = drop_column(&mut result, "explanation");
     write_result(out, graph, format, &result, args.csv_safe)?;
     let Some(explanations) = explanations else {
@@ -148,9 +180,13 @@ fn write_explanation(out: &mut dyn Write, ex: &Value) -> std::io::Result<()> {
     };
     for (i, chain) in chains.iter().enumerate() {
         let share = field_text(chain, "share").unwrap_or_else(|| "share unknown".into());
+        let held = field_text(chain, "held")
+            .filter(|h| h != "always")
+            .map(|h| format!(", held {h}"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  chain {}: {}  ({share})",
+            "  chain {}: {}  ({share}{held})",
             i + 1,
             visible(&field_text(chain, "text").unwrap_or_default())
         )?;

@@ -303,7 +303,11 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
                         }
                     });
                 }
-                a.result
+                let mut result = a.result;
+                if args.format == super::Format::Table {
+                    super::ownership::for_table(&mut result);
+                }
+                result
             })
         };
         match result {

@@ -133,6 +133,68 @@ impl Date {
         day_number(self.year, m, d)
     }
 
+    /// The period right after this one, at the same precision: `2024` ->
+    /// `2025`, `2024-12` -> `2025-01`, `2024-12-31` -> `2025-01-01`.
+    pub fn next(self) -> Date {
+        match self.precision() {
+            Precision::Year => Date::year(self.year + 1),
+            Precision::Month if self.month == 12 => Date {
+                year: self.year + 1,
+                month: 1,
+                day: 0,
+            },
+            Precision::Month => Date {
+                month: self.month + 1,
+                ..self
+            },
+            Precision::Day if self.day < days_in_month(self.year, self.month) => Date {
+                day: self.day + 1,
+                ..self
+            },
+            Precision::Day if self.month == 12 => Date {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            },
+            Precision::Day => Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            },
+        }
+    }
+
+    /// The period right before this one, at the same precision: `2024` ->
+    /// `2023`, `2024-01` -> `2023-12`, `2024-03-01` -> `2024-02-29`.
+    pub fn previous(self) -> Date {
+        match self.precision() {
+            Precision::Year => Date::year(self.year - 1),
+            Precision::Month if self.month == 1 => Date {
+                year: self.year - 1,
+                month: 12,
+                day: 0,
+            },
+            Precision::Month => Date {
+                month: self.month - 1,
+                ..self
+            },
+            Precision::Day if self.day > 1 => Date {
+                day: self.day - 1,
+                ..self
+            },
+            Precision::Day if self.month == 1 => Date {
+                year: self.year - 1,
+                month: 12,
+                day: 31,
+            },
+            Precision::Day => Date {
+                month: self.month - 1,
+                day: days_in_month(self.year, self.month - 1),
+                ..self
+            },
+        }
+    }
+
     /// The last day of the period.
     pub fn last_day(self) -> DayNumber {
         let m = if self.month == 0 { 12 } else { self.month };
@@ -246,6 +308,24 @@ mod tests {
         assert_eq!(d("2023-12-31").last_day() + 1, d("2024-01-01").first_day());
         assert_eq!(d("2000-03-01").first_day() - d("2000-02-28").first_day(), 2);
         assert_eq!(d("1900-03-01").first_day() - d("1900-02-28").first_day(), 1);
+    }
+
+    #[test]
+    fn next_and_previous_keep_the_precision() {
+        let pairs = [
+            ("2024", "2025"),
+            ("2024-11", "2024-12"),
+            ("2024-12", "2025-01"),
+            ("2024-02-28", "2024-02-29"),
+            ("2024-02-29", "2024-03-01"),
+            ("2023-02-28", "2023-03-01"),
+            ("2024-12-31", "2025-01-01"),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(d(a).next(), d(b), "{a} -> {b}");
+            assert_eq!(d(b).previous(), d(a), "{b} <- {a}");
+            assert_eq!(d(a).last_day() + 1, d(b).first_day());
+        }
     }
 
     #[test]

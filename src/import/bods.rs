@@ -9,10 +9,14 @@
 //! interest *version*: when a later statement changes an interest, the
 //! earlier version ends and the new one starts on the same day (the new
 //! interest's `startDate` when it moved forward, else the statement's
-//! date), so hand-overs read as in the data: an end date equals the next
-//! start date. An interest with an `endDate` ends then; a record
-//! `closed` without end dates ends on the closing statement's date; an
-//! interest dropped by an update ends on that statement's date. Each
+//! date). An interest with an `endDate` ends then; a record `closed`
+//! without end dates ends on the closing statement's date; an interest
+//! dropped by an update ends on that statement's date. An end given to
+//! the day is the day the interest ceased, so the relation's `until` is
+//! the day before (unless the interest started that same day): on a
+//! hand-over day only the new holder holds, and ownership answers never
+//! count the old and the new interest together. An end given to the month
+//! or year is kept as it is. Each
 //! relation's `locator` is the `statementId` that first stated it; its
 //! `source` is the input file.
 //!
@@ -56,6 +60,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{add_file_source, check_relation, line_of, Import, Input, PROGRESS_EVERY};
+use crate::graph::date::Precision;
 use crate::graph::{Date, Entity, PropValue, Props, Provenance, Relation};
 
 /// One statement: where it is and what it says.
@@ -476,6 +481,13 @@ fn history(statements: &[&Statement]) -> Result<Vec<Draft>, (usize, String)> {
         // that is known.
         if before(d.until, d.since) {
             d.until = d.since;
+        }
+        // An interest that ended on a day last held the day before, so
+        // that on a hand-over day only the new holder holds.
+        if let Some(u) = d.until.filter(|u| u.precision() == Precision::Day) {
+            if d.since.is_none_or(|s| s.first_day() < u.first_day()) {
+                d.until = Some(u.previous());
+            }
         }
     }
     Ok(done)

@@ -20,8 +20,10 @@
 pub mod direct;
 pub mod path;
 pub mod ultimate;
+pub mod window;
 
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, PropValue, Relation, Sym};
+use window::{Slices, Window};
 
 /// Which way to follow ownership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -195,15 +197,17 @@ impl Vocabulary {
 }
 
 /// A data problem found while answering: the stated shares in one entity
-/// add up to more than 100%.
+/// add up to more than 100% at some time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overfull {
     /// The entity whose owners' stated shares are too many.
     pub entity: NodeIndex,
     /// Their total, in percent.
     pub total_percent: f64,
-    /// The relations with stated shares.
+    /// The relations with stated shares that hold together.
     pub relations: Vec<EdgeIndex>,
+    /// When they hold together.
+    pub window: Window,
 }
 
 impl Overfull {
@@ -214,8 +218,13 @@ impl Overfull {
             .and_then(|e| e.id.as_deref())
             .map(|id| format!(" ({id})"))
             .unwrap_or_default();
+        let when = if self.window.is_always() {
+            String::new()
+        } else {
+            format!(" in {}", self.window)
+        };
         format!(
-            "data problem: the stated shares in {}{id} add up to {}% (more than 100%) over {} relations; check the facts, or if they held at different times, ask AS OF a narrower date",
+            "data problem: the stated shares in {}{id} add up to {}% (more than 100%){when} over {} relations; check the facts, or if they held at different times, give their dates",
             graph.display_name(self.entity),
             percent_text(self.total_percent),
             self.relations.len()
@@ -223,7 +232,8 @@ impl Overfull {
     }
 }
 
-/// The sum of the stated shares of `n`'s owners, if it is above 100%.
+/// The largest sum of stated shares of `n`'s owners that hold at the same
+/// time (during `as_of` when given), if it is above 100%.
 pub fn overfull(
     graph: &Graph,
     vocab: &Vocabulary,
@@ -231,13 +241,41 @@ pub fn overfull(
     as_of: Option<Date>,
 ) -> Option<Overfull> {
     let edges = vocab.edges(graph, n, Direction::Up, as_of);
-    let known: Vec<&OwnershipEdge> = edges.iter().filter(|e| e.share.is_some()).collect();
-    let total: f64 = known.iter().filter_map(|e| e.share).sum();
-    (total > 1.0 + 1e-9).then(|| Overfull {
-        entity: n,
-        total_percent: round_percent(total * 100.0),
-        relations: known.iter().map(|e| e.relation).collect(),
-    })
+    let known: Vec<(&OwnershipEdge, Window, f64)> = edges
+        .iter()
+        .filter_map(|e| {
+            let r = graph.relation(e.relation)?;
+            Some((e, Window::of(r), e.share?))
+        })
+        .collect();
+    if known.iter().map(|(_, _, s)| s).sum::<f64>() <= 1.0 + 1e-9 {
+        return None;
+    }
+    let within = as_of.map_or(Window::ALWAYS, Window::during);
+    let mut worst: Option<Overfull> = None;
+    for slice in Slices::cut(known.iter().map(|(_, w, _)| *w)).windows {
+        if !slice.overlaps(&within) {
+            continue;
+        }
+        let holding: Vec<&(&OwnershipEdge, Window, f64)> = known
+            .iter()
+            .filter(|(_, w, _)| w.overlaps(&slice))
+            .collect();
+        let total: f64 = holding.iter().map(|(_, _, s)| s).sum();
+        if total > 1.0 + 1e-9
+            && worst
+                .as_ref()
+                .is_none_or(|w| total * 100.0 > w.total_percent + 1e-9)
+        {
+            worst = Some(Overfull {
+                entity: n,
+                total_percent: round_percent(total * 100.0),
+                relations: holding.iter().map(|(e, _, _)| e.relation).collect(),
+                window: slice,
+            });
+        }
+    }
+    worst
 }
 
 /// A percentage rounded to ten decimals, so that sums such as

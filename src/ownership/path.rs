@@ -1,13 +1,16 @@
 //! The shortest chains of relations between two entities, following
 //! relations in either direction.
 //!
-//! A breadth-first search from the start, layer by layer, keeps every
-//! relation that reaches an entity first at its distance, so that every
-//! shortest chain can be listed (at most [`MAX_PATHS`] of them). A shortest
-//! chain never visits an entity twice.
+//! A chain holds only while all its relations hold at once: its window is
+//! the intersection of theirs, and a chain whose window is empty is no
+//! chain. A breadth-first search from the start, layer by layer, keeps
+//! every relation that reaches an entity at its distance in some window,
+//! so that every shortest chain can be listed (at most [`MAX_PATHS`] of
+//! them). A shortest chain never visits an entity twice.
 
 use std::collections::HashMap;
 
+use super::window::Window;
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, Sym};
 
 /// How many shortest chains are listed at most.
@@ -32,6 +35,8 @@ pub struct FoundPath {
     pub nodes: Vec<NodeIndex>,
     /// The relations between them.
     pub relations: Vec<EdgeIndex>,
+    /// When all of them held at once; never empty.
+    pub window: Window,
 }
 
 /// The shortest chains found.
@@ -45,13 +50,16 @@ pub struct Paths {
     pub capped: bool,
 }
 
-/// The shortest chains from `from` to `to`.
+/// The shortest chains from `from` to `to` whose relations all held at
+/// once (during `options.as_of` when given).
 pub fn shortest(graph: &Graph, from: NodeIndex, to: NodeIndex, options: &PathOptions) -> Paths {
+    let within = options.as_of.map_or(Window::ALWAYS, Window::during);
     if from == to {
         return Paths {
             paths: vec![FoundPath {
                 nodes: vec![from],
                 relations: Vec::new(),
+                window: Window::ALWAYS,
             }],
             capped: false,
         };
@@ -63,53 +71,62 @@ pub fn shortest(graph: &Graph, from: NodeIndex, to: NodeIndex, options: &PathOpt
             capped: false,
         };
     }
-    let mut dist: HashMap<NodeIndex, u32> = HashMap::new();
-    let mut preds: HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = HashMap::new();
-    dist.insert(from, 0);
-    let mut layer = vec![from];
+    // A state is an entity reached with the window in which the chain to
+    // it held. A state is left out when its entity was reached at a
+    // smaller depth in a window that contains it: every chain through it
+    // would have a shorter one.
+    type State = (NodeIndex, Window);
+    let mut seen: HashMap<NodeIndex, Vec<(u32, Window)>> = HashMap::new();
+    let mut preds: HashMap<State, Vec<(State, EdgeIndex)>> = HashMap::new();
+    seen.insert(from, vec![(0, Window::ALWAYS)]);
+    let mut layer: Vec<State> = vec![(from, Window::ALWAYS)];
     let mut depth = 0;
-    while !layer.is_empty() && depth < options.max && !dist.contains_key(&to) {
+    let mut ends: Vec<State> = Vec::new();
+    while !layer.is_empty() && depth < options.max && ends.is_empty() {
         depth += 1;
-        let mut next: Vec<NodeIndex> = Vec::new();
-        for &x in &layer {
+        let mut next: Vec<State> = Vec::new();
+        for &(x, held) in &layer {
             for side in [
                 crate::graph::Direction::Outgoing,
                 crate::graph::Direction::Incoming,
             ] {
                 for (e, y, r) in graph.relations_of(x, side) {
-                    if y == x
-                        || (!via.is_empty() && !via.contains(&r.ty))
-                        || !options.as_of.is_none_or(|d| r.valid_during(d))
-                    {
+                    if y == x || (!via.is_empty() && !via.contains(&r.ty)) {
                         continue;
                     }
-                    match dist.get(&y) {
-                        Some(&d) if d < depth => continue,
-                        Some(_) => {}
-                        None => {
-                            dist.insert(y, depth);
-                            next.push(y);
+                    let Some(w) = held
+                        .intersect(&Window::of(r))
+                        .filter(|w| w.overlaps(&within))
+                    else {
+                        continue;
+                    };
+                    let list = seen.entry(y).or_default();
+                    if list.iter().any(|(d, s)| *d < depth && s.contains(&w)) {
+                        continue;
+                    }
+                    if !list.iter().any(|(d, s)| *d == depth && *s == w) {
+                        list.push((depth, w));
+                        next.push((y, w));
+                        if y == to {
+                            ends.push((y, w));
                         }
                     }
-                    preds.entry(y).or_default().push((x, e));
+                    preds.entry((y, w)).or_default().push(((x, held), e));
                 }
             }
         }
         layer = next;
     }
-    if !dist.contains_key(&to) {
-        return Paths {
-            paths: Vec::new(),
-            capped: false,
-        };
-    }
-    // Walk the predecessors back from `to`.
+    // Walk the predecessors back from each end.
     let mut paths: Vec<FoundPath> = Vec::new();
     let mut capped = false;
-    let mut stack: Vec<(NodeIndex, Vec<NodeIndex>, Vec<EdgeIndex>)> =
-        vec![(to, vec![to], Vec::new())];
-    while let Some((n, nodes, rels)) = stack.pop() {
-        if n == from {
+    let mut stack: Vec<(State, Vec<NodeIndex>, Vec<EdgeIndex>, Window)> = ends
+        .iter()
+        .rev()
+        .map(|&(n, w)| ((n, w), vec![n], Vec::new(), w))
+        .collect();
+    while let Some(((n, w), nodes, rels, window)) = stack.pop() {
+        if n == from && rels.len() as u32 == depth {
             if paths.len() == MAX_PATHS {
                 capped = true;
                 break;
@@ -121,16 +138,17 @@ pub fn shortest(graph: &Graph, from: NodeIndex, to: NodeIndex, options: &PathOpt
             paths.push(FoundPath {
                 nodes,
                 relations: rels,
+                window,
             });
             continue;
         }
-        if let Some(list) = preds.get(&n) {
+        if let Some(list) = preds.get(&(n, w)) {
             for &(p, e) in list.iter().rev() {
                 let mut nodes = nodes.clone();
                 let mut rels = rels.clone();
-                nodes.push(p);
+                nodes.push(p.0);
                 rels.push(e);
-                stack.push((p, nodes, rels));
+                stack.push((p, nodes, rels, window));
             }
         }
     }
@@ -181,6 +199,30 @@ mod tests {
         assert!(p.paths.is_empty());
         let p = shortest(&g, node(&g, "a"), node(&g, "e"), &options(&["NOPE"], 9));
         assert!(p.paths.is_empty());
+    }
+
+    #[test]
+    fn relations_that_never_held_at_once_do_not_connect() {
+        // a-b ended in 2024, b-c began in 2024-12 (overlap: December),
+        // b-d began in 2025 (none), and a-e-d held throughout.
+        let g = graph(
+            &["a", "b", "c", "d", "e", "f"],
+            &[
+                ("a", "OWNS", "b", None, None, Some("2024")),
+                ("b", "OWNS", "c", None, Some("2024-12"), None),
+                ("b", "OWNS", "d", None, Some("2025"), None),
+                ("a", "OWNS", "e", None, None, None),
+                ("e", "OWNS", "f", None, None, None),
+                ("f", "OWNS", "d", None, None, None),
+            ],
+        );
+        let p = shortest(&g, node(&g, "a"), node(&g, "c"), &options(&[], 5));
+        assert_eq!(p.paths.len(), 1);
+        assert_eq!(p.paths[0].window.to_string(), "2024-12 -> 2024");
+        let p = shortest(&g, node(&g, "a"), node(&g, "d"), &options(&[], 5));
+        let found: Vec<String> = p.paths.iter().map(|x| names(&g, x)).collect();
+        assert_eq!(found, ["A E F D"]);
+        assert_eq!(p.paths[0].window.to_string(), "always");
     }
 
     #[test]

@@ -1,38 +1,54 @@
 //! Ultimate owners and holdings: the entities at the ends of every
-//! ownership chain, with effective shares.
+//! ownership chain, with effective shares and the windows of time in which
+//! they held.
 //!
 //! # The ends of the chains
 //!
 //! Follow ownership from the entity asked about (the *target*) up to its
 //! owners, their owners and so on (down to holdings for
-//! [`Direction::Down`]). Chains never pass through the target itself. An
-//! entity is an *ultimate owner* when it has no owner of its own among the
-//! valid ownership edges, or when all its owners lead back into a cycle of
-//! cross-holdings it is part of: formally, the members of every strongly
-//! connected group of the followed edges that no edge leaves. An owner owned
-//! only by the target (a cross-holding) is such an end too.
+//! [`Direction::Down`]). The entities reached, the target among them when a
+//! cycle leads back to it, fall into strongly connected components
+//! (petgraph's [`kosaraju_scc`]). The *ultimate owners* are the members of
+//! every component that no ownership edge enters from outside it (a top
+//! component): an entity with no owner is such a component on its own, and
+//! the members of a cycle of cross-holdings that nobody outside the cycle
+//! owns are ultimate owners together. A member of a cycle that is owned
+//! from outside the cycle is not an ultimate owner. The target itself is
+//! never listed. Holdings are the same rules with the edges reversed.
 //!
 //! # Effective shares
 //!
 //! The effective share of an ultimate owner `o` in the target `t` is the
-//! sum, over all chains from `o` to `t`, of the product of the shares along
-//! the chain. A chain may go round a cycle of cross-holdings any number of
-//! times (the geometric series converges while the cycle's shares are below
-//! 100%), but it visits neither `o` nor `t` in between, so the figure is the
-//! same whether it is asked as "owners of `t`" or "holdings of `o`". It is
-//! computed by solving `x = G x + d` (x: each entity's share in the target;
-//! G: the stated shares between entities; d: the stated shares in the
-//! target), one strongly connected group at a time in order, iterating
-//! inside a cycle until no value moves by more than [`TOLERANCE`] or
-//! [`MAX_ITERATIONS`] rounds have passed (then the share is unknown and the
-//! answer says it did not converge).
+//! sum, over every walk of `OWNS` edges with stated shares from `o` to `t`,
+//! of the product of the shares along the walk. Walks that go round a cycle
+//! count as often as they go round it, including walks that pass through
+//! `t` or `o` again: with `G` the matrix of stated shares it is the entry
+//! `(I - G)^-1[o, t]`. It is computed by solving `x = G x + e_t` one
+//! component at a time, from the target outwards: a component without a
+//! cycle by substitution, a cycle by Gaussian elimination (by iteration
+//! above [`DENSE_LIMIT`] members). When the shares around a cycle keep
+//! every member wholly inside it, `I - G` has no inverse: the figures
+//! through it are undefined, and the answer says so as a data problem
+//! ([`FullCycle`]) instead of giving a number.
 //!
 //! A share that is not stated counts as 0 in the sum, so an answer with a
-//! chain through an unstated share has a *lower bound* (`exact` false);
-//! when no chain has every share stated, the effective share is unknown.
+//! walk through an unstated share has a *lower bound* (`exact` false);
+//! when no walk has every share stated, the effective share is unknown.
+//!
+//! # Time
+//!
+//! A chain holds only while all its relations hold at once. Time is cut
+//! into [`Slices`] at every date where a relation on the followed chains
+//! starts or ends; each slice is answered on the relations that hold
+//! throughout it, and an answer's [`Held`] windows are the slices in which
+//! it was an ultimate owner, joined where its figure stayed the same.
 
 use std::collections::HashMap;
 
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, NodeIndex as LocalIndex};
+
+use super::window::{join, Slices, Window};
 use super::{overfull, Direction, Overfull, OwnershipEdge, Vocabulary};
 use crate::graph::{Date, Graph, NodeIndex};
 
@@ -45,10 +61,16 @@ pub const MAX_CHAIN_STEPS: usize = 100_000;
 /// take together: a question with thousands of ultimate owners lists the
 /// chains of the first ones and marks the rest as capped.
 pub const MAX_CHAIN_STEPS_TOTAL: usize = 1_000_000;
-/// Iteration stops when no effective share moves by more than this.
-pub const TOLERANCE: f64 = 1e-12;
-/// Iteration inside one cycle stops after this many rounds.
+/// Cycles of at most this many members are solved by Gaussian
+/// elimination; larger ones by iteration.
+pub const DENSE_LIMIT: usize = 400;
+/// Iteration on a large cycle stops when no value moves by more than
+/// this.
+pub const TOLERANCE: f64 = 1e-15;
+/// Iteration on a large cycle stops after this many rounds.
 pub const MAX_ITERATIONS: usize = 100_000;
+/// A pivot smaller than this means that `I - G` has no inverse.
+const SINGULAR: f64 = 1e-12;
 
 /// One chain of ownership, owner first: `edges[0].owner` is the top,
 /// each edge's `owned` is the next edge's `owner`.
@@ -56,6 +78,8 @@ pub const MAX_ITERATIONS: usize = 100_000;
 pub struct Chain {
     /// The edges in order from the owning end to the owned end.
     pub edges: Vec<OwnershipEdge>,
+    /// When every relation of the chain held at once; never empty.
+    pub window: Window,
 }
 
 impl Chain {
@@ -65,26 +89,92 @@ impl Chain {
     }
 }
 
+/// A window in which an answer was an ultimate owner (or holding), with
+/// its figure there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Held {
+    /// When.
+    pub window: Window,
+    /// The effective share as a fraction, as in [`Answer::share`].
+    pub share: Option<f64>,
+    /// Whether every walk had every share stated.
+    pub exact: bool,
+}
+
 /// One ultimate owner (or holding).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     /// The owner (going up) or the holding (going down).
     pub entity: NodeIndex,
-    /// The effective share as a fraction (exact, or the lower bound over
-    /// the chains with stated shares); `None` when no chain has every share
-    /// stated or the computation did not converge.
+    /// The effective share as a fraction in the latest of its windows
+    /// (exact, or the lower bound over the walks with stated shares);
+    /// `None` when no walk has every share stated or a cycle on the walks
+    /// keeps all of its members (see [`FullCycle`]).
     pub share: Option<f64>,
-    /// Whether every chain has every share stated (the share is exact).
+    /// Whether every walk has every share stated (the share is exact).
     pub exact: bool,
-    /// Whether some chain passes through a cycle of cross-holdings.
-    pub cycle: bool,
-    /// Whether the computation converged (false for cycles of 100%).
+    /// The cycles of cross-holdings that walks from the owner to the
+    /// target pass through, each as its members; empty when there are
+    /// none.
+    pub cycles: Vec<Vec<NodeIndex>>,
+    /// Whether the figure is defined (false behind a [`FullCycle`]).
     pub converged: bool,
+    /// The windows in which it was an ultimate owner, in order, each with
+    /// its figure.
+    pub windows: Vec<Held>,
     /// The chains behind the answer, shortest first, at most
-    /// [`MAX_CHAINS`] of them.
+    /// [`MAX_CHAINS`] of them; each held at some time.
     pub chains: Vec<Chain>,
     /// Whether there are more chains than listed.
     pub chains_capped: bool,
+}
+
+impl Answer {
+    /// Whether some walk passes through a cycle of cross-holdings.
+    pub fn cycle(&self) -> bool {
+        !self.cycles.is_empty()
+    }
+}
+
+/// A data problem: a cycle whose stated shares keep every member wholly
+/// inside it, so that `I - G` has no inverse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FullCycle {
+    /// The members of the cycle.
+    pub members: Vec<NodeIndex>,
+    /// When the relations that close it held together.
+    pub window: Window,
+}
+
+impl FullCycle {
+    /// The problem as a sentence.
+    pub fn message(&self, graph: &Graph) -> String {
+        let names: Vec<String> = self
+            .members
+            .iter()
+            .map(|&m| graph.display_name(m))
+            .collect();
+        let when = if self.window.is_always() {
+            String::new()
+        } else {
+            format!(" in {}", self.window)
+        };
+        format!(
+            "data problem: the stated shares around the cycle of {}{when} keep every member wholly inside the cycle (100% around it), so the effective shares through it are undefined; check the facts",
+            names.join(", ")
+        )
+    }
+}
+
+/// One period of the history of ultimate ownership: who stood at the top,
+/// with which effective shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    /// When.
+    pub window: Window,
+    /// The ultimate owners (or holdings) of the period with their
+    /// effective share and whether it is exact, largest share first.
+    pub answers: Vec<(NodeIndex, Option<f64>, bool)>,
 }
 
 /// The ultimate owners or holdings of one entity.
@@ -93,8 +183,13 @@ pub struct Ultimate {
     /// Largest effective share first, unknown last, then by name.
     pub answers: Vec<Answer>,
     /// Entities on the chains whose owners' stated shares add up to more
-    /// than 100%.
+    /// than 100% at some time.
     pub problems: Vec<Overfull>,
+    /// Cycles whose shares add up to 100% around them.
+    pub full_cycles: Vec<FullCycle>,
+    /// The history: one period per stretch of time in which the answers
+    /// and their figures stayed the same, in order.
+    pub history: Vec<Period>,
 }
 
 /// The followed part of the graph: local node 0 is the target.
@@ -102,117 +197,137 @@ struct Sub {
     nodes: Vec<NodeIndex>,
     /// (near, far, edge): `far` is one step further from the target.
     edges: Vec<(usize, usize, OwnershipEdge)>,
-    /// Edges from a node back to the target (`far` is the target).
-    back: Vec<usize>,
+    /// When each edge held.
+    windows: Vec<Window>,
     /// Per node, the edges (indexes into `edges`) arriving at it.
     incoming: Vec<Vec<usize>>,
-    /// Per node, the nodes one step further.
-    further: Vec<Vec<usize>>,
+    /// Per node, the edges leaving it (one step further).
+    outgoing: Vec<Vec<usize>>,
 }
 
-fn explore(
-    graph: &Graph,
-    vocab: &Vocabulary,
-    n: NodeIndex,
-    dir: Direction,
-    as_of: Option<Date>,
-) -> Sub {
+fn explore(graph: &Graph, vocab: &Vocabulary, n: NodeIndex, dir: Direction) -> Sub {
     let mut local: HashMap<NodeIndex, usize> = HashMap::new();
     local.insert(n, 0);
     let mut sub = Sub {
         nodes: vec![n],
         edges: Vec::new(),
-        back: Vec::new(),
+        windows: Vec::new(),
         incoming: vec![Vec::new()],
-        further: vec![Vec::new()],
+        outgoing: vec![Vec::new()],
     };
     let mut next = 0;
     while let Some(&x) = sub.nodes.get(next) {
-        for e in vocab.edges(graph, x, dir, as_of) {
+        for e in vocab.edges(graph, x, dir, None) {
             let y = e.far(dir);
-            if y == n {
-                sub.back.push(next);
-                continue;
-            }
             let j = *local.entry(y).or_insert_with(|| {
                 sub.nodes.push(y);
                 sub.incoming.push(Vec::new());
-                sub.further.push(Vec::new());
+                sub.outgoing.push(Vec::new());
                 sub.nodes.len() - 1
             });
-            sub.incoming[j].push(sub.edges.len());
-            sub.further[next].push(j);
+            let k = sub.edges.len();
+            sub.incoming[j].push(k);
+            sub.outgoing[next].push(k);
             sub.edges.push((next, j, e));
+            sub.windows.push(
+                graph
+                    .relation(e.relation)
+                    .map_or(Window::ALWAYS, Window::of),
+            );
         }
         next += 1;
     }
     sub
 }
 
-/// Strongly connected components (Tarjan, iterative): each node's
-/// component, and the components in reverse topological order (a
-/// component comes before every component that reaches it).
-fn components(succ: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
-    const NONE: usize = usize::MAX;
-    let n = succ.len();
-    let mut index = vec![NONE; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut comp_of = vec![NONE; n];
-    let mut comps: Vec<Vec<usize>> = Vec::new();
-    let mut counter = 0;
-    for root in 0..n {
-        if index[root] != NONE {
-            continue;
-        }
-        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
-        index[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&(v, k)) = call.last() {
-            if let Some(&w) = succ[v].get(k) {
-                if let Some(top) = call.last_mut() {
-                    top.1 += 1;
-                }
-                if index[w] == NONE {
-                    index[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    call.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                call.pop();
-                if let Some(&(p, _)) = call.last() {
-                    low[p] = low[p].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp_of[w] = comps.len();
-                        comp.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    comps.push(comp);
-                }
-            }
-        }
-    }
-    (comp_of, comps)
+/// What one slice of time answers: the top entities (local indexes) with
+/// their figures, and the cycles that have no inverse.
+struct SliceAnswer {
+    found: Vec<Found>,
+    full_cycles: Vec<Vec<usize>>,
 }
 
-/// Nodes reachable from `start` by steps in `succ`.
-fn reach(succ: &[Vec<usize>], start: impl IntoIterator<Item = usize>) -> Vec<bool> {
-    let mut seen = vec![false; succ.len()];
+struct Found {
+    node: usize,
+    share: Option<f64>,
+    exact: bool,
+    converged: bool,
+    cycles: Vec<Vec<usize>>,
+}
+
+/// Solves `(I - a) x = b` by Gaussian elimination with partial pivoting;
+/// `None` when `I - a` has no inverse.
+fn solve_dense(a: Vec<Vec<f64>>, b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    let mut m: Vec<Vec<f64>> = a
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.into_iter()
+                .enumerate()
+                .map(|(j, v)| if i == j { 1.0 - v } else { -v })
+                .collect()
+        })
+        .collect();
+    let mut b = b;
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&p, &q| m[p][col].abs().total_cmp(&m[q][col].abs()))?;
+        if m[pivot][col].abs() < SINGULAR || !m[pivot][col].is_finite() {
+            return None;
+        }
+        m.swap(col, pivot);
+        b.swap(col, pivot);
+        let (done, rest) = m.split_at_mut(col + 1);
+        let pivot_row = &done[col];
+        for (r, row) in rest.iter_mut().enumerate() {
+            let f = row[col] / pivot_row[col];
+            if f == 0.0 {
+                continue;
+            }
+            for (v, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *v -= f * p;
+            }
+            b[col + 1 + r] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        let s: f64 = (i + 1..n).map(|k| m[i][k] * x[k]).sum();
+        x[i] = (b[i] - s) / m[i][i];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// Solves `x = a x + b` for a large sparse cycle by Gauss-Seidel
+/// iteration; `terms[i]` lists `(j, a[i][j])`. `None` when it does not
+/// settle.
+fn solve_iterative(terms: &[Vec<(usize, f64)>], b: &[f64]) -> Option<Vec<f64>> {
+    let mut x = vec![0.0; b.len()];
+    for _ in 0..MAX_ITERATIONS {
+        let mut moved: f64 = 0.0;
+        for i in 0..b.len() {
+            let v = b[i] + terms[i].iter().map(|&(j, s)| s * x[j]).sum::<f64>();
+            moved = moved.max((v - x[i]).abs());
+            x[i] = v;
+        }
+        if !moved.is_finite() {
+            return None;
+        }
+        if moved <= TOLERANCE * x.iter().fold(1.0f64, |m, v| m.max(v.abs())) {
+            return Some(x);
+        }
+    }
+    None
+}
+
+/// Nodes reachable from `start` over the edges `step` allows, following
+/// `outgoing`.
+fn reach(
+    sub: &Sub,
+    start: impl IntoIterator<Item = usize>,
+    step: impl Fn(usize) -> bool,
+) -> Vec<bool> {
+    let mut seen = vec![false; sub.nodes.len()];
     let mut todo: Vec<usize> = Vec::new();
     for s in start {
         if !seen[s] {
@@ -221,64 +336,183 @@ fn reach(succ: &[Vec<usize>], start: impl IntoIterator<Item = usize>) -> Vec<boo
         }
     }
     while let Some(v) = todo.pop() {
-        for &w in &succ[v] {
-            if !seen[w] {
-                seen[w] = true;
-                todo.push(w);
+        for &k in &sub.outgoing[v] {
+            let far = sub.edges[k].1;
+            if step(k) && !seen[far] {
+                seen[far] = true;
+                todo.push(far);
             }
         }
     }
     seen
 }
 
-/// Solves one component's values given the values before it; `skip`
-/// ignores the edges that leave that node (so that walks do not come back
-/// to it). Returns whether it converged.
-fn solve_component(
-    sub: &Sub,
-    members: &[usize],
-    cyclic: bool,
-    skip: Option<usize>,
-    x: &mut [f64],
-) -> bool {
-    let value = |i: usize, x: &[f64]| -> f64 {
-        sub.incoming[i]
-            .iter()
-            .filter_map(|&k| sub.edges.get(k))
-            .filter(|(near, _, _)| Some(*near) != skip)
-            .map(|(near, _, e)| e.share.unwrap_or(0.0) * x[*near])
-            .sum()
+/// The top entities and their figures over the edges that are `active`.
+fn answer_slice(sub: &Sub, active: &[bool]) -> SliceAnswer {
+    let count = sub.nodes.len();
+    // The entities that reach the target over active edges, as nodes of a
+    // petgraph graph (index `dense[i]`), edges pointing away from the
+    // target.
+    let reached = reach(sub, [0], |k| active[k]);
+    let mut dense = vec![usize::MAX; count];
+    let mut order: Vec<usize> = Vec::new();
+    for (i, _) in reached.iter().enumerate().filter(|(_, r)| **r) {
+        dense[i] = order.len();
+        order.push(i);
+    }
+    let live = |k: usize| active[k] && reached[sub.edges[k].0];
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(order.len(), sub.edges.len());
+    for _ in &order {
+        g.add_node(());
+    }
+    for (k, &(near, far, _)) in sub.edges.iter().enumerate() {
+        if live(k) {
+            g.add_edge(
+                LocalIndex::new(dense[near]),
+                LocalIndex::new(dense[far]),
+                (),
+            );
+        }
+    }
+    // Components, the farthest first; solved from the target outwards.
+    let comps: Vec<Vec<usize>> = kosaraju_scc(&g)
+        .into_iter()
+        .map(|c| c.into_iter().map(|d| order[d.index()]).collect())
+        .collect();
+    let mut comp_of = vec![usize::MAX; count];
+    for (ci, c) in comps.iter().enumerate() {
+        for &i in c {
+            comp_of[i] = ci;
+        }
+    }
+    let inside = |k: usize, ci: usize| {
+        let (near, far, _) = sub.edges[k];
+        comp_of[near] == ci && comp_of[far] == ci
     };
-    if !cyclic {
-        for &i in members {
-            if i != 0 {
-                x[i] = value(i, x);
+    let cyclic: Vec<bool> = comps
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            c.len() > 1
+                || c.iter()
+                    .any(|&i| sub.outgoing[i].iter().any(|&k| live(k) && inside(k, ci)))
+        })
+        .collect();
+
+    let mut x = vec![0.0; count];
+    let mut ok = vec![true; count];
+    let mut full_cycles: Vec<Vec<usize>> = Vec::new();
+    // Cycles on the walks from each component to the target.
+    let mut cycles_of: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
+    for (ci, c) in comps.iter().enumerate().rev() {
+        let pos: HashMap<usize, usize> = c.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        let mut b = vec![0.0; c.len()];
+        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); c.len()];
+        let mut inputs_ok = true;
+        let mut cycles: Vec<usize> = if cyclic[ci] { vec![ci] } else { Vec::new() };
+        for (p, &i) in c.iter().enumerate() {
+            if i == 0 {
+                b[p] = 1.0;
+            }
+            for &k in &sub.incoming[i] {
+                if !live(k) {
+                    continue;
+                }
+                let near = sub.edges[k].0;
+                let share = sub.edges[k].2.share;
+                if let Some(&q) = pos.get(&near) {
+                    if let Some(s) = share {
+                        terms[p].push((q, s));
+                    }
+                } else {
+                    cycles.extend(cycles_of[comp_of[near]].iter().copied());
+                    if let Some(s) = share {
+                        b[p] += s * x[near];
+                        inputs_ok &= ok[near];
+                    }
+                }
             }
         }
-        return true;
-    }
-    for &i in members {
-        x[i] = 0.0;
-    }
-    for _ in 0..MAX_ITERATIONS {
-        let mut moved: f64 = 0.0;
-        for &i in members {
-            let v = value(i, x);
-            moved = moved.max((v - x[i]).abs());
-            x[i] = v;
+        cycles.sort_unstable();
+        cycles.dedup();
+        cycles_of[ci] = cycles;
+        let solved = if !cyclic[ci] {
+            Some(b)
+        } else if c.len() <= DENSE_LIMIT {
+            let mut a = vec![vec![0.0; c.len()]; c.len()];
+            for (p, t) in terms.iter().enumerate() {
+                for &(q, s) in t {
+                    a[p][q] += s;
+                }
+            }
+            solve_dense(a, b)
+        } else {
+            solve_iterative(&terms, &b)
+        };
+        // With stated shares of at most 100% into each member, a solution
+        // that is negative anywhere means the walks do not add up.
+        let solved = solved.filter(|v| v.iter().all(|&s| s >= -1e-12));
+        match solved {
+            Some(v) => {
+                for (p, &i) in c.iter().enumerate() {
+                    x[i] = v[p].max(0.0);
+                    ok[i] = inputs_ok;
+                }
+            }
+            None => {
+                let mut members = c.clone();
+                members.sort_unstable();
+                full_cycles.push(members);
+                for &i in c {
+                    ok[i] = false;
+                }
+            }
         }
-        if moved <= TOLERANCE {
-            return true;
+    }
+
+    // Unstated shares: everything beyond one is a lower bound.
+    let unknown_far = (0..sub.edges.len())
+        .filter(|&k| live(k) && sub.edges[k].2.share.is_none())
+        .map(|k| sub.edges[k].1);
+    let inexact = reach(sub, unknown_far, live);
+    let known = reach(sub, [0], |k| live(k) && sub.edges[k].2.share.is_some());
+
+    let mut found = Vec::new();
+    for (ci, c) in comps.iter().enumerate() {
+        let top = c.iter().all(|&i| {
+            sub.outgoing[i]
+                .iter()
+                .all(|&k| !live(k) || comp_of[sub.edges[k].1] == ci)
+        });
+        if !top {
+            continue;
         }
-        if !moved.is_finite() {
-            break;
+        for &o in c {
+            if o == 0 {
+                continue;
+            }
+            found.push(Found {
+                node: o,
+                share: (known[o] && ok[o]).then_some(x[o]),
+                exact: !inexact[o] && ok[o],
+                converged: ok[o],
+                cycles: cycles_of[ci]
+                    .iter()
+                    .map(|&cc| {
+                        let mut m = comps[cc].clone();
+                        m.sort_unstable();
+                        m
+                    })
+                    .collect(),
+            });
         }
     }
-    false
+    SliceAnswer { found, full_cycles }
 }
 
-/// Up to [`MAX_CHAINS`] simple chains from local node `from` back to the
-/// target, shortest first, and whether the listing stopped early.
+/// Up to [`MAX_CHAINS`] simple chains from local node `from` to the
+/// target that held at some time (during `within`), shortest first, and
+/// whether the listing stopped early.
 ///
 /// `budget` is what is left of [`MAX_CHAIN_STEPS_TOTAL`]; `on_path` is
 /// scratch space of one flag per local node, all false on entry and on
@@ -287,6 +521,7 @@ fn chains(
     sub: &Sub,
     from: usize,
     dir: Direction,
+    within: Window,
     budget: &mut usize,
     on_path: &mut [bool],
 ) -> (Vec<Chain>, bool) {
@@ -294,11 +529,11 @@ fn chains(
     let mut capped = false;
     let mut steps = 0usize;
     let mut path: Vec<usize> = Vec::new();
+    // The window of the chain so far, one entry per step taken.
+    let mut held: Vec<Window> = vec![Window::ALWAYS];
     // (node, position in its incoming list)
     let mut call: Vec<(usize, usize)> = vec![(from, 0)];
-    if let Some(f) = on_path.get_mut(from) {
-        *f = true;
-    }
+    on_path[from] = true;
     while let Some(&(v, k)) = call.last() {
         steps += 1;
         if steps > MAX_CHAIN_STEPS || *budget == 0 {
@@ -307,11 +542,7 @@ fn chains(
         }
         *budget -= 1;
         if v == 0 {
-            let mut edges: Vec<OwnershipEdge> = path
-                .iter()
-                .filter_map(|&k| sub.edges.get(k))
-                .map(|(_, _, e)| *e)
-                .collect();
+            let mut edges: Vec<OwnershipEdge> = path.iter().map(|&k| sub.edges[k].2).collect();
             if dir == Direction::Down {
                 edges.reverse();
             }
@@ -319,9 +550,11 @@ fn chains(
                 capped = true;
                 break;
             }
-            out.push(Chain { edges });
+            let window = held.last().copied().unwrap_or(Window::ALWAYS);
+            out.push(Chain { edges, window });
             call.pop();
             path.pop();
+            held.pop();
             on_path[v] = false;
             continue;
         }
@@ -330,10 +563,15 @@ fn chains(
                 if let Some(top) = call.last_mut() {
                     top.1 += 1;
                 }
-                let near = sub.edges.get(edge).map_or(0, |(near, _, _)| *near);
-                if !on_path[near] {
+                let near = sub.edges[edge].0;
+                let now = held.last().copied().unwrap_or(Window::ALWAYS);
+                let w = now
+                    .intersect(&sub.windows[edge])
+                    .filter(|w| w.overlaps(&within));
+                if let (false, Some(w)) = (on_path[near], w) {
                     on_path[near] = true;
                     path.push(edge);
+                    held.push(w);
                     call.push((near, 0));
                 }
             }
@@ -342,24 +580,32 @@ fn chains(
                 on_path[v] = false;
                 if !call.is_empty() {
                     path.pop();
+                    held.pop();
                 }
             }
         }
     }
     // Leave the scratch flags as they were found.
     for (v, _) in call {
-        if let Some(f) = on_path.get_mut(v) {
-            *f = false;
-        }
+        on_path[v] = false;
     }
     out.sort_by_key(|c| c.edges.len());
     (out, capped)
 }
 
-/// The ultimate owners (`Up`) or holdings (`Down`) of `n`, over the
-/// relations valid during `as_of` when given.
+/// The ultimate owners (`Up`) or holdings (`Down`) of `n`. With `as_of`,
+/// only answers that held at some time during that period are given, with
+/// their figure in the latest part of it.
 pub fn ultimate(graph: &Graph, n: NodeIndex, dir: Direction, as_of: Option<Date>) -> Ultimate {
     ultimate_within(graph, n, dir, as_of, MAX_CHAIN_STEPS_TOTAL)
+}
+
+fn same_figure(a: &Option<f64>, b: &Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-12,
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// [`ultimate`] with `budget` steps for listing the chains of all answers.
@@ -371,98 +617,95 @@ fn ultimate_within(
     budget: usize,
 ) -> Ultimate {
     let vocab = Vocabulary::of(graph);
-    let sub = explore(graph, &vocab, n, dir, as_of);
+    let sub = explore(graph, &vocab, n, dir);
     let count = sub.nodes.len();
+    let within = as_of.map_or(Window::ALWAYS, Window::during);
+    let slices = Slices::cut(sub.windows.iter().copied().filter(|w| !w.is_always())).windows;
 
-    // Groups of the followed edges; the ends are groups no edge leaves.
-    let (comp_of, comps) = components(&sub.further);
-    let self_loop = |i: usize| sub.further[i].contains(&i);
-    let cyclic_comp: Vec<bool> = comps
-        .iter()
-        .map(|c| c.len() > 1 || c.iter().any(|&i| self_loop(i)))
-        .collect();
-    let is_end: Vec<bool> = comps
-        .iter()
-        .enumerate()
-        .map(|(ci, c)| {
-            c.iter()
-                .all(|&i| sub.further[i].iter().all(|&j| comp_of[j] == ci))
-        })
-        .collect();
-
-    // Shares, group by group from the target outwards.
-    let mut x = vec![0.0; count];
-    x[0] = 1.0;
-    let mut converged = vec![true; count];
-    for (ci, c) in comps.iter().enumerate().rev() {
-        let ok = solve_component(&sub, c, cyclic_comp[ci], None, &mut x);
-        let inputs_ok = c.iter().all(|&i| {
-            sub.incoming[i]
-                .iter()
-                .filter_map(|&k| sub.edges.get(k))
-                .all(|(near, _, _)| comp_of[*near] == ci || converged[*near])
+    // Each slice answered on the relations that hold throughout it.
+    struct Span {
+        window: Window,
+        share: Option<f64>,
+        exact: bool,
+        converged: bool,
+        cycles: Vec<Vec<usize>>,
+    }
+    let mut spans: Vec<Vec<Span>> = (0..count).map(|_| Vec::new()).collect();
+    // Per slice: (local index, share, exact) of each answer.
+    type Answers = Vec<(usize, Option<f64>, bool)>;
+    let mut periods: Vec<(Window, Answers)> = Vec::new();
+    let mut full: Vec<(Window, Vec<usize>)> = Vec::new();
+    let mut active = vec![false; sub.edges.len()];
+    for slice in &slices {
+        for (k, w) in sub.windows.iter().enumerate() {
+            active[k] = w.overlaps(slice);
+        }
+        let answer = answer_slice(&sub, &active);
+        let mut here: Vec<(usize, Option<f64>, bool)> = Vec::new();
+        for f in answer.found {
+            here.push((f.node, f.share, f.exact));
+            spans[f.node].push(Span {
+                window: *slice,
+                share: f.share,
+                exact: f.exact,
+                converged: f.converged,
+                cycles: f.cycles,
+            });
+        }
+        here.sort_by(|a, b| {
+            let s = |x: &(usize, Option<f64>, bool)| x.1.unwrap_or(f64::NEG_INFINITY);
+            s(b).total_cmp(&s(a)).then(a.0.cmp(&b.0))
         });
-        for &i in c {
-            converged[i] = ok && inputs_ok;
-        }
+        periods.push((*slice, here));
+        full.extend(answer.full_cycles.into_iter().map(|c| (*slice, c)));
     }
-
-    // Cycles, including those through the target (edges back to it).
-    let mut with_back = sub.further.clone();
-    for &i in &sub.back {
-        with_back[i].push(0);
-    }
-    let (full_comp_of, full_comps) = components(&with_back);
-    let in_cycle = (0..count).filter(|&i| {
-        full_comps.get(full_comp_of[i]).is_some_and(|c| c.len() > 1) || with_back[i].contains(&i)
-    });
-    let cycle = reach(&sub.further, in_cycle);
-
-    // Unstated shares: everything beyond one is a lower bound.
-    let unknown_start = sub
-        .edges
-        .iter()
-        .filter(|(_, _, e)| e.share.is_none())
-        .map(|(_, far, _)| *far);
-    let inexact = reach(&sub.further, unknown_start);
-    let mut known_succ: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (near, far, e) in &sub.edges {
-        if e.share.is_some() {
-            known_succ[*near].push(*far);
-        }
-    }
-    let known = reach(&known_succ, [0]);
 
     let mut answers: Vec<Answer> = Vec::new();
     let mut budget = budget;
     let mut on_path = vec![false; count];
-    for (ci, c) in comps.iter().enumerate() {
-        if !is_end[ci] {
+    for (o, list) in spans.into_iter().enumerate() {
+        let list: Vec<Span> = list
+            .into_iter()
+            .filter(|s| s.window.overlaps(&within))
+            .collect();
+        let Some(last) = list.last() else {
             continue;
-        }
-        for &o in c {
-            if o == 0 {
-                continue;
+        };
+        let (share, exact, converged) = (last.share, last.exact, last.converged);
+        let mut cycles: Vec<Vec<NodeIndex>> = Vec::new();
+        for s in &list {
+            for c in &s.cycles {
+                let mut members: Vec<NodeIndex> = c.iter().map(|&i| sub.nodes[i]).collect();
+                members.sort();
+                if !cycles.contains(&members) {
+                    cycles.push(members);
+                }
             }
-            let (share, ok) = if cyclic_comp[ci] {
-                // Walks that do not come back to `o`.
-                let mut y = x.clone();
-                let ok = solve_component(&sub, c, true, Some(o), &mut y);
-                (y[o], ok && converged[o])
-            } else {
-                (x[o], converged[o])
-            };
-            let (list, capped) = chains(&sub, o, dir, &mut budget, &mut on_path);
-            answers.push(Answer {
-                entity: sub.nodes[o],
-                share: (known[o] && ok).then_some(share),
-                exact: !inexact[o] && ok,
-                cycle: cycle[o],
-                converged: ok,
-                chains: list,
-                chains_capped: capped,
-            });
         }
+        let windows: Vec<Held> = join(
+            list.into_iter()
+                .map(|s| (s.window, (s.share, s.exact)))
+                .collect(),
+            |a, b| same_figure(&a.0, &b.0) && a.1 == b.1,
+        )
+        .into_iter()
+        .map(|(window, (share, exact))| Held {
+            window,
+            share,
+            exact,
+        })
+        .collect();
+        let (list, capped) = chains(&sub, o, dir, within, &mut budget, &mut on_path);
+        answers.push(Answer {
+            entity: sub.nodes[o],
+            share,
+            exact,
+            cycles,
+            converged,
+            windows,
+            chains: list,
+            chains_capped: capped,
+        });
     }
     answers.sort_by(|a, b| {
         let s = |a: &Answer| a.share.unwrap_or(f64::NEG_INFINITY);
@@ -475,6 +718,44 @@ fn ultimate_within(
             .then_with(|| a.entity.cmp(&b.entity))
     });
 
+    let history = join(periods, |a, b| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.0 == y.0 && x.2 == y.2 && same_figure(&x.1, &y.1))
+    })
+    .into_iter()
+    .filter(|(w, _)| w.overlaps(&within))
+    .map(|(window, list)| Period {
+        window,
+        answers: list
+            .into_iter()
+            .map(|(i, s, e)| (sub.nodes[i], s, e))
+            .collect(),
+    })
+    .collect();
+
+    // Full cycles, each with the windows in which it was closed.
+    let mut full: Vec<(Window, Vec<NodeIndex>)> = full
+        .into_iter()
+        .map(|(w, c)| {
+            let mut members: Vec<NodeIndex> = c.iter().map(|&i| sub.nodes[i]).collect();
+            members.sort();
+            (w, members)
+        })
+        .collect();
+    full.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.first_day().cmp(&b.0.first_day())));
+    let mut full_cycles: Vec<FullCycle> = Vec::new();
+    for (w, members) in full {
+        if !w.overlaps(&within) {
+            continue;
+        }
+        match full_cycles.last_mut() {
+            Some(last) if last.members == members && last.window.meets(&w) => last.window.to = w.to,
+            _ => full_cycles.push(FullCycle { members, window: w }),
+        }
+    }
+
     let checked = sub
         .nodes
         .iter()
@@ -484,7 +765,12 @@ fn ultimate_within(
     let problems = checked
         .filter_map(|m| overfull(graph, &vocab, m, as_of))
         .collect();
-    Ultimate { answers, problems }
+    Ultimate {
+        answers,
+        problems,
+        full_cycles,
+        history,
+    }
 }
 
 #[cfg(test)]
@@ -500,7 +786,7 @@ mod tests {
                     g.display_name(a.entity),
                     a.share.map(|s| (s * 1e12).round() / 1e12),
                     a.exact,
-                    a.cycle,
+                    a.cycle(),
                 )
             })
             .collect()
@@ -544,25 +830,29 @@ mod tests {
         let x_p = 0.5 * 0.5 * 0.6 / 0.9;
         assert_eq!(u.answers.len(), 1);
         assert!((u.answers[0].share.unwrap_or(0.0) - x_p).abs() < 1e-12);
-        assert!(u.answers[0].cycle && u.answers[0].exact);
+        assert!(u.answers[0].cycle() && u.answers[0].exact);
         // The same figure asked the other way round.
         let d = ultimate(&g, node(&g, "p"), Direction::Down, None);
         assert_eq!(d.answers.len(), 1);
         assert!((d.answers[0].share.unwrap_or(0.0) - x_p).abs() < 1e-12);
 
-        // Owners of A: P, and B, owned only by A itself.
+        // Owners of A: only P. B is owned from inside the cycle, and the
+        // cycle from outside it; walks through A again count:
+        // 0.5 / (1 - 0.5 * 0.2).
         let a = ultimate(&g, node(&g, "a"), Direction::Up, None);
         assert_eq!(
             shares(&g, &a),
-            [
-                ("P".to_string(), Some(0.5), true, true),
-                ("B".to_string(), Some(0.2), true, true)
-            ]
+            [("P".to_string(), Some(round12(0.5 / 0.9)), true, true)]
         );
+        assert_eq!(a.answers[0].cycles, [vec![node(&g, "a"), node(&g, "b")]]);
+    }
+
+    fn round12(x: f64) -> f64 {
+        (x * 1e12).round() / 1e12
     }
 
     #[test]
-    fn a_closed_cycle_gives_every_member_and_walks_do_not_return() {
+    fn a_cycle_nobody_outside_owns_gives_every_member_with_every_walk() {
         let g = graph(
             &["a", "b", "c"],
             &[
@@ -572,17 +862,22 @@ mod tests {
             ],
         );
         let u = ultimate(&g, node(&g, "c"), Direction::Up, None);
+        // A -> C, A -> B -> A -> C, ...: 1 / (1 - 0.25); B: half of that.
         assert_eq!(
             shares(&g, &u),
             [
-                ("A".to_string(), Some(1.0), true, true),
-                ("B".to_string(), Some(0.5), true, true)
+                ("A".to_string(), Some(round12(1.0 / 0.75)), true, true),
+                ("B".to_string(), Some(round12(0.5 / 0.75)), true, true)
             ]
         );
+        // Asked about a member, the other members are the answers.
+        let a = ultimate(&g, node(&g, "a"), Direction::Up, None);
+        assert_eq!(a.answers.len(), 1);
+        assert_eq!(a.answers[0].entity, node(&g, "b"));
     }
 
     #[test]
-    fn a_cycle_of_full_holdings_does_not_converge() {
+    fn a_cycle_of_full_holdings_has_no_figure_and_is_a_problem() {
         let g = graph(
             &["a", "b", "c"],
             &[
@@ -592,8 +887,78 @@ mod tests {
             ],
         );
         let u = ultimate(&g, node(&g, "c"), Direction::Up, None);
-        let b = u.answers.iter().find(|a| a.entity == node(&g, "b"));
-        assert!(b.is_some_and(|b| !b.converged && b.share.is_none() && !b.exact));
+        assert_eq!(u.answers.len(), 2);
+        assert!(u
+            .answers
+            .iter()
+            .all(|a| !a.converged && a.share.is_none() && !a.exact));
+        assert_eq!(u.full_cycles.len(), 1);
+        assert_eq!(u.full_cycles[0].members, [node(&g, "a"), node(&g, "b")]);
+    }
+
+    #[test]
+    fn chains_that_never_held_at_once_are_no_chains() {
+        // P held A until 2024; A holds T since 2025: never at once. Q holds
+        // A from 2024-06, overlapping.
+        let g = graph(
+            &["t", "a", "p", "q"],
+            &[
+                ("a", "OWNS", "t", Some(100.0), Some("2025"), None),
+                ("p", "OWNS", "a", Some(100.0), None, Some("2024")),
+                ("q", "OWNS", "a", Some(100.0), Some("2024-06"), None),
+            ],
+        );
+        let u = ultimate(&g, node(&g, "t"), Direction::Up, None);
+        let names: Vec<String> = u.answers.iter().map(|a| g.display_name(a.entity)).collect();
+        assert_eq!(names, ["Q"]);
+        assert_eq!(u.answers[0].windows.len(), 1);
+        assert_eq!(u.answers[0].windows[0].window.to_string(), "2025 ->");
+        assert_eq!(u.answers[0].chains[0].window.to_string(), "2025 ->");
+    }
+
+    #[test]
+    fn a_history_has_one_period_per_change() {
+        // X holds 30% of T until 2023-05, then 45%; Y enters with 20% in 2024.
+        let g = graph(
+            &["t", "x", "y"],
+            &[
+                ("x", "OWNS", "t", Some(30.0), Some("2020"), Some("2023-05")),
+                ("x", "OWNS", "t", Some(45.0), Some("2023-06"), None),
+                ("y", "OWNS", "t", Some(20.0), Some("2024"), None),
+            ],
+        );
+        let u = ultimate(&g, node(&g, "t"), Direction::Up, None);
+        type Row = (String, Vec<(String, Option<f64>)>);
+        let periods: Vec<Row> = u
+            .history
+            .iter()
+            .map(|p| {
+                let list = p
+                    .answers
+                    .iter()
+                    .map(|(n, s, _)| (g.display_name(*n), s.map(round12)))
+                    .collect();
+                (p.window.to_string(), list)
+            })
+            .collect();
+        let x = |s: f64| ("X".to_string(), Some(s));
+        assert_eq!(
+            periods,
+            [
+                ("-> 2019".to_string(), vec![]),
+                ("2020 -> 2023-05".to_string(), vec![x(0.3)]),
+                ("2023-06 -> 2023".to_string(), vec![x(0.45)]),
+                (
+                    "2024 ->".to_string(),
+                    vec![x(0.45), ("Y".to_string(), Some(0.2))]
+                ),
+            ]
+        );
+        // One row for X, with both figures; its share is the latest.
+        let x = u.answers.iter().find(|a| a.entity == node(&g, "x"));
+        let x = x.map(|a| (a.share, a.windows.len()));
+        assert_eq!(x, Some((Some(0.45), 2)));
+        assert!(u.problems.is_empty(), "the two stakes never held together");
     }
 
     #[test]

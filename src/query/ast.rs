@@ -102,13 +102,16 @@ pub enum StatementBody {
     Path(PathStatement),
 }
 
-/// `OWNERS OF <name> [ULTIMATE]` or `HOLDINGS OF <name> [ULTIMATE]`.
+/// `OWNERS OF <name> [ULTIMATE [HISTORY]]` or `HOLDINGS OF <name> [ULTIMATE
+/// [HISTORY]]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OwnershipStatement {
     /// The entity asked about: a string literal or a parameter.
     pub name: Expr,
     /// Follow chains to their ends.
     pub ultimate: bool,
+    /// With `ultimate`: the periods in which the answers stayed the same.
+    pub history: bool,
 }
 
 /// `PATH FROM <name> TO <name> [VIA T|U] [MAX n]`.

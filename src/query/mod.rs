@@ -229,6 +229,7 @@ pub fn run_ownership_statement(
             entity: entity_named(graph, &st.name, params, text)?,
             direction,
             ultimate: st.ultimate,
+            history: st.history,
             min_share: None,
             explain,
             as_of,

@@ -7,20 +7,31 @@
 //! - direct (`OWNERS OF x`): `owner` (or `holding`), `id`, `type`, `share`
 //!   (percent, null when not stated), `since`, `until`, `undated`,
 //!   `problems`;
-//! - `ULTIMATE`: `owner` (or `holding`), `id`, `effective_share` (percent;
-//!   a lower bound when `exact` is false; null when unknown), `exact`,
-//!   `cycle`, `chains` (how many chains are behind it, at most
+//! - `ULTIMATE`: `owner` (or `holding`), `id`, `effective_share` (percent,
+//!   in the latest window; a lower bound when `exact` is false; null when
+//!   unknown), `exact`, `cycle`, `cycles` (the members' ids of each cycle
+//!   the walks pass through), `valid_from` and `valid_to` (the first and
+//!   last day it held, as written; null when open), `held` (the windows as
+//!   text: `2024-12 ->`, `-> 2024`, `always`), `windows` (each window with
+//!   its `from`, `to`, `effective_share` and `exact`), `chains` (how many
+//!   chains are behind it, at most
 //!   [`MAX_CHAINS`](crate::ownership::ultimate::MAX_CHAINS)), `undated`
 //!   (the undated relations on those chains), `problems`;
+//! - `ULTIMATE HISTORY`: one row per period in which the ultimate owners
+//!   and their figures stayed the same: `valid_from`, `valid_to`, `held`,
+//!   `owners` (or `holdings`: each with `name`, `id`, `effective_share`
+//!   and `exact`);
 //! - `PATH FROM a TO b`: `chain` (the chain as text, each relation with its
-//!   type and dates), `length`, `undated`, `path` (a path value);
+//!   type and dates), `length`, `valid_from`, `valid_to`, `held` (when
+//!   every relation of the chain held at once), `undated`, `path` (a path
+//!   value);
 //! - with `explain`, a last column `explanation`: `{"chains": [{"text",
-//!   "share", "relations": [...]}], "capped"}`, each relation with its
+//!   "share", "held", "relations": [...]}], "capped"}`, each relation with its
 //!   dates and provenance (`source`, `source_title`, `source_url`,
 //!   `locator`, `note`, `quote`).
 //!
 //! `problems` lists data problems (stated shares above 100% in total into
-//! one entity); the same sentences are returned beside the result so that
+//! one entity at one time, cycles of 100%); the same sentences are returned beside the result so that
 //! the command line can warn on stderr.
 
 use std::collections::BTreeMap;
@@ -29,7 +40,8 @@ use super::{Path, QueryResult, Value};
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex};
 use crate::ownership::direct::direct;
 use crate::ownership::path::{shortest, PathOptions};
-use crate::ownership::ultimate::{ultimate, Chain};
+use crate::ownership::ultimate::{ultimate, Chain, Held, Ultimate};
+use crate::ownership::window::Window;
 use crate::ownership::{round_percent, Direction, Overfull};
 
 /// An `OWNERS OF` or `HOLDINGS OF` question.
@@ -41,6 +53,9 @@ pub struct OwnershipRequest {
     pub direction: Direction,
     /// Follow chains to their ends.
     pub ultimate: bool,
+    /// With `ultimate`: one row per period in which the answers stayed
+    /// the same.
+    pub history: bool,
     /// Keep only answers whose (effective) share is at least this many
     /// percent; answers with an unknown share are dropped.
     pub min_share: Option<f64>,
@@ -183,6 +198,7 @@ fn chain_map(graph: &Graph, chain: &Chain) -> Value {
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
     m.insert("text".into(), Value::Str(walk_text(graph, &nodes, &rels)));
     m.insert("share".into(), percent(chain.share()));
+    m.insert("held".into(), Value::Str(chain.window.to_string()));
     m.insert(
         "relations".into(),
         Value::List(
@@ -268,7 +284,10 @@ pub fn ownership_rows(graph: &Graph, req: &OwnershipRequest) -> Answered {
             problem_list(graph, &problems),
         ];
         if req.explain {
-            let chain = Chain { edges: vec![*e] };
+            let chain = Chain {
+                edges: vec![*e],
+                window: Window::of(r),
+            };
             row.push(explanation(graph, &[chain], false));
         }
         rows.push(row);
@@ -279,14 +298,76 @@ pub fn ownership_rows(graph: &Graph, req: &OwnershipRequest) -> Answered {
     }
 }
 
+/// The `valid_from`, `valid_to` and `held` values of a list of windows.
+fn window_values(windows: &[Window]) -> [Value; 3] {
+    let from = windows.first().and_then(|w| w.from);
+    let to = windows.last().and_then(|w| w.to);
+    let held: Vec<String> = windows.iter().map(|w| w.to_string()).collect();
+    [
+        str_or_null(from),
+        str_or_null(to),
+        Value::Str(held.join("; ")),
+    ]
+}
+
+/// `held` for an answer: its windows, each with its figure when the
+/// figure changed between them.
+fn held_text(windows: &[Held]) -> String {
+    let same = windows
+        .windows(2)
+        .all(|p| p[0].share == p[1].share && p[0].exact == p[1].exact);
+    let parts: Vec<String> = windows
+        .iter()
+        .map(|h| {
+            if same {
+                h.window.to_string()
+            } else {
+                format!("{} ({})", h.window, share_text(h.share, h.exact))
+            }
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// `45%`, `at least 30%` or `share unknown`.
+fn share_text(share: Option<f64>, exact: bool) -> String {
+    match share {
+        Some(s) if exact => format!("{}%", crate::ownership::percent_text(s * 100.0)),
+        Some(s) => format!("at least {}%", crate::ownership::percent_text(s * 100.0)),
+        None => "share unknown".into(),
+    }
+}
+
+fn held_map(h: &Held) -> Value {
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    m.insert("from".into(), str_or_null(h.window.from));
+    m.insert("to".into(), str_or_null(h.window.to));
+    m.insert("effective_share".into(), percent(h.share));
+    m.insert("exact".into(), Value::Bool(h.exact));
+    Value::Map(m)
+}
+
 fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
     let u = ultimate(graph, req.entity, req.direction, req.as_of);
+    let mut problems: Vec<String> = u.problems.iter().map(|p| p.message(graph)).collect();
+    problems.extend(u.full_cycles.iter().map(|c| c.message(graph)));
+    if req.history {
+        return Answered {
+            result: history_rows(graph, &u, req.direction),
+            warnings: problems,
+        };
+    }
     let mut columns: Vec<String> = [
         who,
         "id",
         "effective_share",
         "exact",
         "cycle",
+        "cycles",
+        "valid_from",
+        "valid_to",
+        "held",
+        "windows",
         "chains",
         "undated",
         "problems",
@@ -298,18 +379,11 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         columns.push("explanation".into());
     }
     let mut rows = Vec::new();
-    let mut problems: Vec<String> = u.problems.iter().map(|p| p.message(graph)).collect();
     for a in &u.answers {
-        if !a.converged {
-            problems.push(format!(
-                "data problem: the effective share of {} does not converge: a cycle of holdings adds up to 100% or more",
-                graph.display_name(a.entity)
-            ));
-        }
         if !keep(a.share, req.min_share) {
             continue;
         }
-        let on_chains: Vec<&Overfull> = u
+        let mut on_chains: Vec<String> = u
             .problems
             .iter()
             .filter(|p| {
@@ -317,20 +391,39 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
                     .iter()
                     .any(|c| c.edges.iter().any(|e| e.owned == p.entity))
             })
+            .map(|p| p.message(graph))
             .collect();
+        on_chains.extend(
+            u.full_cycles
+                .iter()
+                .filter(|c| !a.converged && a.cycles.contains(&c.members))
+                .map(|c| c.message(graph)),
+        );
         let rels = a
             .chains
             .iter()
             .flat_map(|c| c.edges.iter().map(|e| e.relation));
+        let windows: Vec<Window> = a.windows.iter().map(|h| h.window).collect();
+        let [from, to, _] = window_values(&windows);
+        let cycles = a
+            .cycles
+            .iter()
+            .map(|c| Value::List(c.iter().map(|&m| id_of(graph, m)).collect()))
+            .collect();
         let mut row = vec![
             Value::Str(graph.display_name(a.entity)),
             id_of(graph, a.entity),
             percent(a.share),
             Value::Bool(a.exact),
-            Value::Bool(a.cycle),
+            Value::Bool(a.cycle()),
+            Value::List(cycles),
+            from,
+            to,
+            Value::Str(held_text(&a.windows)),
+            Value::List(a.windows.iter().map(held_map).collect()),
             Value::Int(a.chains.len() as i64),
             undated(graph, rels),
-            problem_list(graph, &on_chains),
+            Value::List(on_chains.into_iter().map(Value::Str).collect()),
         ];
         if req.explain {
             row.push(explanation(graph, &a.chains, a.chains_capped));
@@ -343,20 +436,91 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
     }
 }
 
-/// Answers `PATH FROM a TO b`.
-pub fn path_rows(graph: &Graph, req: &PathRequest) -> Answered {
-    let found = shortest(graph, req.from, req.to, &req.options);
-    let columns = ["chain", "length", "undated", "path"]
+/// `ULTIMATE HISTORY`: one row per period.
+fn history_rows(graph: &Graph, u: &Ultimate, dir: Direction) -> QueryResult {
+    let (list, who) = match dir {
+        Direction::Up => ("owners", "owner"),
+        Direction::Down => ("holdings", "holding"),
+    };
+    let columns = ["valid_from", "valid_to", "held", list]
         .iter()
         .map(|s| s.to_string())
         .collect();
+    let rows = u
+        .history
+        .iter()
+        .map(|p| {
+            let [from, to, held] = window_values(&[p.window]);
+            let answers = p
+                .answers
+                .iter()
+                .map(|&(n, share, exact)| {
+                    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+                    m.insert(who.into(), Value::Str(graph.display_name(n)));
+                    m.insert("id".into(), id_of(graph, n));
+                    m.insert("effective_share".into(), percent(share));
+                    m.insert("exact".into(), Value::Bool(exact));
+                    Value::Map(m)
+                })
+                .collect();
+            vec![from, to, held, Value::List(answers)]
+        })
+        .collect();
+    QueryResult { columns, rows }
+}
+
+/// One entry of a `HISTORY` row as text: `Rostec (rostec) 45%`.
+pub fn history_entry_text(entry: &Value) -> String {
+    let Value::Map(m) = entry else {
+        return entry.to_string();
+    };
+    let text = |k: &str| match m.get(k) {
+        Some(Value::Str(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let name = m
+        .get("owner")
+        .or_else(|| m.get("holding"))
+        .map(|v| match v {
+            Value::Str(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .unwrap_or_default();
+    let share = match m.get("effective_share") {
+        Some(Value::Float(f)) => Some(*f / 100.0),
+        Some(Value::Int(i)) => Some(*i as f64 / 100.0),
+        _ => None,
+    };
+    let exact = matches!(m.get("exact"), Some(Value::Bool(true)));
+    format!("{name} ({}) {}", text("id"), share_text(share, exact))
+}
+
+/// Answers `PATH FROM a TO b`.
+pub fn path_rows(graph: &Graph, req: &PathRequest) -> Answered {
+    let found = shortest(graph, req.from, req.to, &req.options);
+    let columns = [
+        "chain",
+        "length",
+        "valid_from",
+        "valid_to",
+        "held",
+        "undated",
+        "path",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let rows = found
         .paths
         .iter()
         .map(|p| {
+            let [from, to, held] = window_values(&[p.window]);
             vec![
                 Value::Str(walk_text(graph, &p.nodes, &p.relations)),
                 Value::Int(p.relations.len() as i64),
+                from,
+                to,
+                held,
                 undated(graph, p.relations.iter().copied()),
                 Value::Path(Path {
                     nodes: p.nodes.clone(),

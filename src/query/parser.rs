@@ -13,8 +13,8 @@
 //! Date                 = StringLiteral | Parameter | BareDate ;
 //! BareDate             = Digit Digit Digit Digit [ '-' Digit Digit [ '-' Digit Digit ] ] ;
 //! StatementBody        = Owners | Holdings | PathStatement | Query ;
-//! Owners               = OWNERS OF Name [ULTIMATE] ;
-//! Holdings             = HOLDINGS OF Name [ULTIMATE] ;
+//! Owners               = OWNERS OF Name [ULTIMATE [HISTORY]] ;
+//! Holdings             = HOLDINGS OF Name [ULTIMATE [HISTORY]] ;
 //! PathStatement        = PATH FROM Name TO Name [VIA SymbolicName {'|' SymbolicName}]
 //!                        [MAX IntegerLiteral] ;
 //! Name                 = StringLiteral | Parameter ;
@@ -720,16 +720,21 @@ fn statement_body(i: Input) -> PResult<StatementBody> {
     Ok((i, StatementBody::Query(q)))
 }
 
-/// `OF Name [ULTIMATE]`, the rest of `Owners` and `Holdings`.
+/// `OF Name [ULTIMATE [HISTORY]]`, the rest of `Owners` and `Holdings`.
 fn ownership_statement(i: Input) -> PResult<OwnershipStatement> {
     let (i, _) = kw("OF")(i)?;
     let (i, name) = name(i)?;
     let (i, ultimate) = opt(kw("ULTIMATE"))(i)?;
+    let (i, history) = match ultimate {
+        Some(_) => opt(kw("HISTORY"))(i)?,
+        None => (i, None),
+    };
     Ok((
         i,
         OwnershipStatement {
             name,
             ultimate: ultimate.is_some(),
+            history: history.is_some(),
         },
     ))
 }

@@ -50,6 +50,9 @@ impl Display for OwnershipStatement {
         if self.ultimate {
             f.write_str(" ULTIMATE")?;
         }
+        if self.history {
+            f.write_str(" HISTORY")?;
+        }
         Ok(())
     }
 }

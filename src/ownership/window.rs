@@ -1,0 +1,250 @@
+//! Windows of time: when a relation, a chain of relations or an answer
+//! held.
+//!
+//! A window runs from the first day of its `from` date to the last day of
+//! its `to` date, each kept at the precision it was written (`2024`,
+//! `2024-12`, `2024-12-15`); a missing end is open. A chain holds only
+//! while all its relations hold at once: its window is the intersection of
+//! theirs, and a chain whose window is empty is no chain.
+//!
+//! [`Slices`] cuts time at every date where one of a set of relations
+//! starts or ends, so that within one slice the same relations hold
+//! throughout: ownership is answered slice by slice and the answers are
+//! joined back into windows.
+
+use std::fmt;
+
+use crate::graph::date::DayNumber;
+use crate::graph::{Date, Relation};
+
+/// A period of days, both ends included, open where an end is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window {
+    /// The first period of the window (`since`), or open.
+    pub from: Option<Date>,
+    /// The last period of the window (`until`), or open.
+    pub to: Option<Date>,
+}
+
+impl Window {
+    /// The window with no ends: always.
+    pub const ALWAYS: Window = Window {
+        from: None,
+        to: None,
+    };
+
+    /// When `r` held: from its `since` to its `until`.
+    pub fn of(r: &Relation) -> Window {
+        Window {
+            from: r.since,
+            to: r.until,
+        }
+    }
+
+    /// The whole of one period, such as `AS OF 2024`.
+    pub fn during(d: Date) -> Window {
+        Window {
+            from: Some(d),
+            to: Some(d),
+        }
+    }
+
+    /// The first day, `DayNumber::MIN` when open.
+    pub fn first_day(&self) -> DayNumber {
+        self.from.map_or(DayNumber::MIN, Date::first_day)
+    }
+
+    /// The last day, `DayNumber::MAX` when open.
+    pub fn last_day(&self) -> DayNumber {
+        self.to.map_or(DayNumber::MAX, Date::last_day)
+    }
+
+    /// Whether no day is in the window.
+    pub fn is_empty(&self) -> bool {
+        self.first_day() > self.last_day()
+    }
+
+    /// Whether both ends are open.
+    pub fn is_always(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+
+    /// The days in both windows, or `None` when there are none. Of two
+    /// ends on the same day, the one written more precisely is kept.
+    pub fn intersect(&self, other: &Window) -> Option<Window> {
+        let from = match (self.from, other.from) {
+            (Some(a), Some(b)) => Some(
+                if (b.first_day(), b.precision()) > (a.first_day(), a.precision()) {
+                    b
+                } else {
+                    a
+                },
+            ),
+            (a, b) => a.or(b),
+        };
+        let to = match (self.to, other.to) {
+            (Some(a), Some(b)) => Some(
+                if (b.last_day(), std::cmp::Reverse(b.precision()))
+                    < (a.last_day(), std::cmp::Reverse(a.precision()))
+                {
+                    b
+                } else {
+                    a
+                },
+            ),
+            (a, b) => a.or(b),
+        };
+        let w = Window { from, to };
+        (!w.is_empty()).then_some(w)
+    }
+
+    /// Whether the two windows share a day.
+    pub fn overlaps(&self, other: &Window) -> bool {
+        self.first_day() <= other.last_day() && other.first_day() <= self.last_day()
+    }
+
+    /// Whether every day of `other` is in this window.
+    pub fn contains(&self, other: &Window) -> bool {
+        self.first_day() <= other.first_day() && other.last_day() <= self.last_day()
+    }
+
+    /// Whether `next` begins on the day after this window ends.
+    pub fn meets(&self, next: &Window) -> bool {
+        self.last_day() != DayNumber::MAX && self.last_day() + 1 == next.first_day()
+    }
+}
+
+/// `2019 -> 2024`, `2024-12 ->`, `-> 2024`, or `always`.
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.from, self.to) {
+            (None, None) => write!(f, "always"),
+            (Some(a), None) => write!(f, "{a} ->"),
+            (None, Some(b)) => write!(f, "-> {b}"),
+            (Some(a), Some(b)) => write!(f, "{a} -> {b}"),
+        }
+    }
+}
+
+/// Time cut at every date where some relation of a set starts or ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slices {
+    /// The slices in order; together they cover all time without a gap.
+    pub windows: Vec<Window>,
+}
+
+impl Slices {
+    /// The slices of the windows `of`: within one slice, each of those
+    /// windows either holds on every day or on none.
+    pub fn cut(of: impl IntoIterator<Item = Window>) -> Slices {
+        // (day a slice starts, how that start is written, how the day
+        // before it is written).
+        let mut cuts: Vec<(DayNumber, Date, Date)> = Vec::new();
+        for w in of {
+            if let Some(d) = w.from {
+                cuts.push((d.first_day(), d, d.previous()));
+            }
+            if let Some(d) = w.to {
+                cuts.push((d.last_day() + 1, d.next(), d));
+            }
+        }
+        // Of several cuts on one day, the most precise writing is kept.
+        cuts.sort_by_key(|(day, start, _)| (*day, std::cmp::Reverse(start.precision())));
+        cuts.dedup_by_key(|(day, _, _)| *day);
+        let mut windows = Vec::with_capacity(cuts.len() + 1);
+        let mut from: Option<Date> = None;
+        for (_, start, before) in cuts {
+            windows.push(Window {
+                from,
+                to: Some(before),
+            });
+            from = Some(start);
+        }
+        windows.push(Window { from, to: None });
+        Slices { windows }
+    }
+}
+
+/// Windows joined where one ends the day before the next begins, in
+/// order; `same` says whether two neighbours may be joined.
+pub fn join<T>(spans: Vec<(Window, T)>, same: impl Fn(&T, &T) -> bool) -> Vec<(Window, T)> {
+    let mut out: Vec<(Window, T)> = Vec::with_capacity(spans.len());
+    for (w, t) in spans {
+        if let Some((last, lt)) = out.last_mut() {
+            if last.meets(&w) && same(lt, &t) {
+                last.to = w.to;
+                continue;
+            }
+        }
+        out.push((w, t));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn w(from: Option<&str>, to: Option<&str>) -> Window {
+        Window {
+            from: from.map(d),
+            to: to.map(d),
+        }
+    }
+
+    #[test]
+    fn intersections_keep_the_precision_written() {
+        let ended = w(None, Some("2024"));
+        let began = w(Some("2024-12"), None);
+        assert_eq!(
+            ended.intersect(&began),
+            Some(w(Some("2024-12"), Some("2024")))
+        );
+        assert_eq!(
+            w(None, Some("2024-06")).intersect(&w(Some("2024-07"), None)),
+            None
+        );
+        assert_eq!(
+            w(Some("2024"), None).intersect(&w(Some("2024-01-01"), None)),
+            Some(w(Some("2024-01-01"), None))
+        );
+        assert_eq!(Window::ALWAYS.intersect(&ended), Some(ended));
+        assert_eq!(ended.to_string(), "-> 2024");
+        assert_eq!(began.to_string(), "2024-12 ->");
+        assert_eq!(Window::ALWAYS.to_string(), "always");
+        assert_eq!(w(Some("2019"), Some("2024")).to_string(), "2019 -> 2024");
+    }
+
+    #[test]
+    fn slices_cover_all_time_and_are_cut_at_every_end() {
+        let s = Slices::cut([w(None, Some("2024")), w(Some("2024-12"), None)]);
+        let text: Vec<String> = s.windows.iter().map(|w| w.to_string()).collect();
+        assert_eq!(text, ["-> 2024-11", "2024-12 -> 2024", "2025 ->"]);
+        for pair in s.windows.windows(2) {
+            assert!(pair[0].meets(&pair[1]));
+        }
+        assert_eq!(Slices::cut([]).windows, [Window::ALWAYS]);
+        // Two cuts on one day are one cut.
+        let s = Slices::cut([w(Some("2025"), None), w(None, Some("2024-12-31"))]);
+        assert_eq!(s.windows.len(), 2);
+        assert_eq!(s.windows[1].from, Some(d("2025-01-01")));
+    }
+
+    #[test]
+    fn neighbours_join_when_they_say_the_same() {
+        let spans = vec![
+            (w(None, Some("2023")), 1),
+            (w(Some("2024"), Some("2024")), 1),
+            (w(Some("2025"), None), 2),
+        ];
+        let joined = join(spans, |a, b| a == b);
+        assert_eq!(
+            joined,
+            [(w(None, Some("2024")), 1), (w(Some("2025"), None), 2)]
+        );
+    }
+}
