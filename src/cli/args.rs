@@ -209,13 +209,15 @@ pub enum Command {
     },
     /// Who owns NAME: direct owners along OWNS, CONTROLS and PART_OF, or
     /// with --ultimate the owners at the top of every chain with their
-    /// effective shares.
+    /// effective shares and when they held (--history: the timeline).
     Owners(OwnershipArgs),
     /// What NAME owns: direct holdings, or with --ultimate the holdings at
-    /// the end of every chain with effective shares.
+    /// the end of every chain with effective shares and when they held
+    /// (--history: the timeline).
     Holdings(OwnershipArgs),
     /// The shortest chains of relations between two entities, in either
-    /// direction, each relation with its type and dates.
+    /// direction, each relation with its type and dates; a chain counts
+    /// only when all its relations held at once.
     Path {
         /// Where the chains start: an id, name or alias.
         from: String,

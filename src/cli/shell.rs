@@ -100,6 +100,7 @@ const KEYWORDS: &[&str] = &[
     "OWNERS",
     "HOLDINGS",
     "ULTIMATE",
+    "HISTORY",
     "OF",
     "PATH",
     "FROM",

@@ -48,7 +48,7 @@ use std::collections::HashMap;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex as LocalIndex};
 
-use super::window::{join, Slices, Window};
+use super::window::{Slices, Steps, Window};
 use super::{overfull, Direction, Overfull, OwnershipEdge, Vocabulary};
 use crate::graph::{Date, Graph, NodeIndex};
 
@@ -114,9 +114,9 @@ pub struct Answer {
     /// Whether every walk has every share stated (the share is exact).
     pub exact: bool,
     /// The cycles of cross-holdings that walks from the owner to the
-    /// target pass through, each as its members; empty when there are
-    /// none.
-    pub cycles: Vec<Vec<NodeIndex>>,
+    /// target pass through while it held, as indexes into
+    /// [`Ultimate::cycles`]; empty when there are none.
+    pub cycles: Vec<usize>,
     /// Whether the figure is defined (false behind a [`FullCycle`]).
     pub converged: bool,
     /// The windows in which it was an ultimate owner, in order, each with
@@ -149,11 +149,15 @@ pub struct FullCycle {
 impl FullCycle {
     /// The problem as a sentence.
     pub fn message(&self, graph: &Graph) -> String {
-        let names: Vec<String> = self
+        let mut names: Vec<String> = self
             .members
             .iter()
+            .take(10)
             .map(|&m| graph.display_name(m))
             .collect();
+        if self.members.len() > 10 {
+            names.push(format!("{} more", self.members.len() - 10));
+        }
         let when = if self.window.is_always() {
             String::new()
         } else {
@@ -185,6 +189,9 @@ pub struct Ultimate {
     /// Entities on the chains whose owners' stated shares add up to more
     /// than 100% at some time.
     pub problems: Vec<Overfull>,
+    /// The cycles of cross-holdings that answers name, each as its
+    /// members (see [`Answer::cycles`]).
+    pub cycles: Vec<Vec<NodeIndex>>,
     /// Cycles whose shares add up to 100% around them.
     pub full_cycles: Vec<FullCycle>,
     /// The history: one period per stretch of time in which the answers
@@ -240,21 +247,6 @@ fn explore(graph: &Graph, vocab: &Vocabulary, n: NodeIndex, dir: Direction) -> S
     sub
 }
 
-/// What one slice of time answers: the top entities (local indexes) with
-/// their figures, and the cycles that have no inverse.
-struct SliceAnswer {
-    found: Vec<Found>,
-    full_cycles: Vec<Vec<usize>>,
-}
-
-struct Found {
-    node: usize,
-    share: Option<f64>,
-    exact: bool,
-    converged: bool,
-    cycles: Vec<Vec<usize>>,
-}
-
 /// Solves `(I - a) x = b` by Gaussian elimination with partial pivoting;
 /// `None` when `I - a` has no inverse.
 fn solve_dense(a: Vec<Vec<f64>>, b: Vec<f64>) -> Option<Vec<f64>> {
@@ -299,10 +291,18 @@ fn solve_dense(a: Vec<Vec<f64>>, b: Vec<f64>) -> Option<Vec<f64>> {
 }
 
 /// Solves `x = a x + b` for a large sparse cycle by Gauss-Seidel
-/// iteration; `terms[i]` lists `(j, a[i][j])`. `None` when it does not
-/// settle.
-fn solve_iterative(terms: &[Vec<(usize, f64)>], b: &[f64]) -> Option<Vec<f64>> {
-    let mut x = vec![0.0; b.len()];
+/// iteration from `start` (the figures of a neighbouring stretch of time,
+/// when known, else zero); `terms[i]` lists `(j, a[i][j])`. `None` when
+/// it does not settle.
+fn solve_iterative(
+    terms: &[Vec<(usize, f64)>],
+    b: &[f64],
+    start: Option<&[f64]>,
+) -> Option<Vec<f64>> {
+    let mut x = match start {
+        Some(s) if s.len() == b.len() => s.to_vec(),
+        _ => vec![0.0; b.len()],
+    };
     for _ in 0..MAX_ITERATIONS {
         let mut moved: f64 = 0.0;
         for i in 0..b.len() {
@@ -320,194 +320,432 @@ fn solve_iterative(terms: &[Vec<(usize, f64)>], b: &[f64]) -> Option<Vec<f64>> {
     None
 }
 
-/// Nodes reachable from `start` over the edges `step` allows, following
-/// `outgoing`.
-fn reach(
-    sub: &Sub,
-    start: impl IntoIterator<Item = usize>,
-    step: impl Fn(usize) -> bool,
-) -> Vec<bool> {
-    let mut seen = vec![false; sub.nodes.len()];
-    let mut todo: Vec<usize> = Vec::new();
-    for s in start {
-        if !seen[s] {
-            seen[s] = true;
-            todo.push(s);
-        }
-    }
-    while let Some(v) = todo.pop() {
-        for &k in &sub.outgoing[v] {
-            let far = sub.edges[k].1;
-            if step(k) && !seen[far] {
-                seen[far] = true;
-                todo.push(far);
-            }
-        }
-    }
-    seen
+/// What the walks from one entity to the target carry in one slice of
+/// time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Flow {
+    /// Some walk of relations that hold reaches the target.
+    reach: bool,
+    /// Some such walk has every share stated.
+    known: bool,
+    /// Some such walk has a share that is not stated.
+    unknown: bool,
+    /// Some such walk passes a cycle of 100%: the figure is undefined.
+    full: bool,
+    /// The sum over the walks with stated shares of their products.
+    x: f64,
 }
 
-/// The top entities and their figures over the edges that are `active`.
-fn answer_slice(sub: &Sub, active: &[bool]) -> SliceAnswer {
-    let count = sub.nodes.len();
-    // The entities that reach the target over active edges, as nodes of a
-    // petgraph graph (index `dense[i]`), edges pointing away from the
-    // target.
-    let reached = reach(sub, [0], |k| active[k]);
-    let mut dense = vec![usize::MAX; count];
-    let mut order: Vec<usize> = Vec::new();
-    for (i, _) in reached.iter().enumerate().filter(|(_, r)| **r) {
-        dense[i] = order.len();
-        order.push(i);
-    }
-    let live = |k: usize| active[k] && reached[sub.edges[k].0];
-    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(order.len(), sub.edges.len());
-    for _ in &order {
-        g.add_node(());
-    }
-    for (k, &(near, far, _)) in sub.edges.iter().enumerate() {
-        if live(k) {
-            g.add_edge(
-                LocalIndex::new(dense[near]),
-                LocalIndex::new(dense[far]),
-                (),
-            );
+const NOTHING: Flow = Flow {
+    reach: false,
+    known: false,
+    unknown: false,
+    full: false,
+    x: 0.0,
+};
+
+const TARGET: Flow = Flow {
+    reach: true,
+    known: true,
+    unknown: false,
+    full: false,
+    x: 1.0,
+};
+
+impl Flow {
+    /// Walks of either.
+    fn add(self, o: Flow) -> Flow {
+        Flow {
+            reach: self.reach || o.reach,
+            known: self.known || o.known,
+            unknown: self.unknown || o.unknown,
+            full: self.full || o.full,
+            x: self.x + o.x,
         }
     }
-    // Components, the farthest first; solved from the target outwards.
+
+    /// The walks one edge further, over an edge of `share`.
+    fn through(self, share: Option<f64>) -> Flow {
+        Flow {
+            reach: self.reach,
+            known: self.known && share.is_some(),
+            unknown: self.unknown || (self.reach && share.is_none()),
+            full: self.full,
+            x: share.map_or(0.0, |s| s * self.x),
+        }
+    }
+}
+
+/// The cycles of cross-holdings seen in one component of the followed
+/// part of the graph, over time.
+#[derive(Default)]
+struct CycleSeen {
+    /// The entities (local indexes, sorted) that were on a cycle at some
+    /// time.
+    members: Vec<usize>,
+    /// The slices in which some cycle in it was closed and reached the
+    /// target.
+    slices: Vec<std::ops::Range<usize>>,
+    /// The slices in which its shares were 100% around it.
+    full: Vec<std::ops::Range<usize>>,
+}
+
+impl CycleSeen {
+    fn is_empty(&self) -> bool {
+        self.slices.is_empty()
+    }
+}
+
+/// Everything answered about the followed part of the graph, slice by
+/// slice.
+struct Flows {
+    /// Per local node: what its walks to the target carry.
+    flow: Vec<Steps<Flow>>,
+    /// Per local node: whether it is at the top (no owner from outside
+    /// its component of relations that hold then).
+    top: Vec<Steps<bool>>,
+    /// Per component of the whole followed part (all times): the cycles
+    /// seen in it.
+    cycles: Vec<CycleSeen>,
+    /// Per local node: its component.
+    comp_of: Vec<usize>,
+    /// Per component: the components with a cycle on the walks from it
+    /// to the target (itself included).
+    cycles_below: Vec<Vec<usize>>,
+}
+
+/// The flows of every followed entity, component by component from the
+/// target outwards, over the relations that hold in each slice (`active`
+/// per edge).
+fn flows(sub: &Sub, active: &[Steps<bool>]) -> Flows {
+    let count = sub.nodes.len();
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(count, sub.edges.len());
+    for _ in 0..count {
+        g.add_node(());
+    }
+    for &(near, far, _) in &sub.edges {
+        g.add_edge(LocalIndex::new(near), LocalIndex::new(far), ());
+    }
+    // Components, the farthest first.
     let comps: Vec<Vec<usize>> = kosaraju_scc(&g)
         .into_iter()
-        .map(|c| c.into_iter().map(|d| order[d.index()]).collect())
+        .map(|c| {
+            let mut c: Vec<usize> = c.into_iter().map(|d| d.index()).collect();
+            c.sort_unstable();
+            c
+        })
         .collect();
-    let mut comp_of = vec![usize::MAX; count];
+    let mut comp_of = vec![0; count];
     for (ci, c) in comps.iter().enumerate() {
         for &i in c {
             comp_of[i] = ci;
         }
     }
-    let inside = |k: usize, ci: usize| {
-        let (near, far, _) = sub.edges[k];
-        comp_of[near] == ci && comp_of[far] == ci
-    };
-    let cyclic: Vec<bool> = comps
-        .iter()
-        .enumerate()
-        .map(|(ci, c)| {
-            c.len() > 1
-                || c.iter()
-                    .any(|&i| sub.outgoing[i].iter().any(|&k| live(k) && inside(k, ci)))
-        })
-        .collect();
-
-    let mut x = vec![0.0; count];
-    let mut ok = vec![true; count];
-    let mut full_cycles: Vec<Vec<usize>> = Vec::new();
-    // Cycles on the walks from each component to the target.
-    let mut cycles_of: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
+    let mut flow: Vec<Steps<Flow>> = vec![Steps::constant(NOTHING); count];
+    let mut top: Vec<Steps<bool>> = vec![Steps::constant(false); count];
+    let mut cycles: Vec<CycleSeen> = (0..comps.len()).map(|_| CycleSeen::default()).collect();
+    let mut cycles_below: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
     for (ci, c) in comps.iter().enumerate().rev() {
-        let pos: HashMap<usize, usize> = c.iter().enumerate().map(|(p, &i)| (i, p)).collect();
-        let mut b = vec![0.0; c.len()];
-        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); c.len()];
-        let mut inputs_ok = true;
-        let mut cycles: Vec<usize> = if cyclic[ci] { vec![ci] } else { Vec::new() };
-        for (p, &i) in c.iter().enumerate() {
-            if i == 0 {
-                b[p] = 1.0;
-            }
-            for &k in &sub.incoming[i] {
-                if !live(k) {
-                    continue;
-                }
-                let near = sub.edges[k].0;
-                let share = sub.edges[k].2.share;
-                if let Some(&q) = pos.get(&near) {
-                    if let Some(s) = share {
-                        terms[p].push((q, s));
+        // What arrives from the components nearer the target.
+        let mut below: Vec<usize> = Vec::new();
+        let inputs: Vec<Steps<Flow>> =
+            c.iter()
+                .map(|&i| {
+                    let mut b = Steps::constant(if i == 0 { TARGET } else { NOTHING });
+                    for &k in &sub.incoming[i] {
+                        let (near, _, e) = sub.edges[k];
+                        if comp_of[near] == ci {
+                            continue;
+                        }
+                        below.extend(cycles_below[comp_of[near]].iter().copied());
+                        let arriving = flow[near].zip(&active[k], |f, on| {
+                            if on {
+                                f.through(e.share)
+                            } else {
+                                NOTHING
+                            }
+                        });
+                        b = b.zip(&arriving, Flow::add);
                     }
-                } else {
-                    cycles.extend(cycles_of[comp_of[near]].iter().copied());
-                    if let Some(s) = share {
-                        b[p] += s * x[near];
-                        inputs_ok &= ok[near];
-                    }
-                }
+                    b
+                })
+                .collect();
+        let internal: Vec<usize> = c
+            .iter()
+            .flat_map(|&i| sub.outgoing[i].iter().copied())
+            .filter(|&k| comp_of[sub.edges[k].1] == ci)
+            .collect();
+        if internal.is_empty() {
+            // One entity on no cycle.
+            let i = c[0];
+            flow[i] = inputs[0].clone();
+            let mut owned = Steps::constant(false);
+            for &k in &sub.outgoing[i] {
+                owned = owned.zip(&active[k], |a, b| a || b);
             }
-        }
-        cycles.sort_unstable();
-        cycles.dedup();
-        cycles_of[ci] = cycles;
-        let solved = if !cyclic[ci] {
-            Some(b)
-        } else if c.len() <= DENSE_LIMIT {
-            let mut a = vec![vec![0.0; c.len()]; c.len()];
-            for (p, t) in terms.iter().enumerate() {
-                for &(q, s) in t {
-                    a[p][q] += s;
-                }
-            }
-            solve_dense(a, b)
+            top[i] = flow[i].zip(&owned, |f, o| f.reach && !o);
         } else {
-            solve_iterative(&terms, &b)
-        };
-        // With stated shares of at most 100% into each member, a solution
-        // that is negative anywhere means the walks do not add up.
-        let solved = solved.filter(|v| v.iter().all(|&s| s >= -1e-12));
-        match solved {
-            Some(v) => {
-                for (p, &i) in c.iter().enumerate() {
-                    x[i] = v[p].max(0.0);
-                    ok[i] = inputs_ok;
-                }
-            }
-            None => {
-                let mut members = c.clone();
-                members.sort_unstable();
-                full_cycles.push(members);
-                for &i in c {
-                    ok[i] = false;
-                }
+            solve_cycle(
+                sub,
+                c,
+                &internal,
+                &inputs,
+                active,
+                &mut flow,
+                &mut top,
+                &mut cycles[ci],
+            );
+            if !cycles[ci].is_empty() {
+                below.push(ci);
             }
         }
+        below.sort_unstable();
+        below.dedup();
+        cycles_below[ci] = below;
     }
+    Flows {
+        flow,
+        top,
+        cycles,
+        comp_of,
+        cycles_below,
+    }
+}
 
-    // Unstated shares: everything beyond one is a lower bound.
-    let unknown_far = (0..sub.edges.len())
-        .filter(|&k| live(k) && sub.edges[k].2.share.is_none())
-        .map(|k| sub.edges[k].1);
-    let inexact = reach(sub, unknown_far, live);
-    let known = reach(sub, [0], |k| live(k) && sub.edges[k].2.share.is_some());
-
-    let mut found = Vec::new();
-    for (ci, c) in comps.iter().enumerate() {
-        let top = c.iter().all(|&i| {
-            sub.outgoing[i]
-                .iter()
-                .all(|&k| !live(k) || comp_of[sub.edges[k].1] == ci)
-        });
-        if !top {
-            continue;
+/// The flows of the members `c` of one component with a cycle: in each
+/// stretch of time in which its inputs and internal relations stay the
+/// same, the figures by Gaussian elimination (iteration above
+/// [`DENSE_LIMIT`]), the rest by propagation round the cycle.
+#[allow(clippy::too_many_arguments)]
+fn solve_cycle(
+    sub: &Sub,
+    c: &[usize],
+    internal: &[usize],
+    inputs: &[Steps<Flow>],
+    active: &[Steps<bool>],
+    flow: &mut [Steps<Flow>],
+    top: &mut [Steps<bool>],
+    seen: &mut CycleSeen,
+) {
+    let mut ever = vec![false; c.len()];
+    let pos: HashMap<usize, usize> = c.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+    let mut starts: Vec<usize> = inputs.iter().flat_map(Steps::starts).collect();
+    starts.extend(internal.iter().flat_map(|&k| active[k].starts()));
+    for &i in c {
+        starts.extend(sub.outgoing[i].iter().flat_map(|&k| active[k].starts()));
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    // The last stretch's inputs, relations, flows and figures, reused
+    // while they stay the same.
+    type Solved = (
+        Vec<Flow>,
+        Vec<(usize, usize, Option<f64>)>,
+        Vec<Flow>,
+        Option<Vec<f64>>,
+    );
+    let mut last: Option<Solved> = None;
+    // The last figures found: where iteration on a large cycle starts.
+    let mut warm: Option<Vec<f64>> = None;
+    // The relations that held in the last stretch and the parts they
+    // joined.
+    type Parts = (
+        Vec<(usize, usize, Option<f64>)>,
+        Vec<usize>,
+        Vec<Vec<usize>>,
+    );
+    let mut parts_of: Option<Parts> = None;
+    let mut flows: Vec<Vec<(usize, Flow)>> = vec![Vec::new(); c.len()];
+    let mut tops: Vec<Vec<(usize, bool)>> = vec![Vec::new(); c.len()];
+    for (n, &at) in starts.iter().enumerate() {
+        let until = starts.get(n + 1).copied().unwrap_or(usize::MAX);
+        let b: Vec<Flow> = inputs.iter().map(|s| s.at(at)).collect();
+        // (from, to, share) of the internal relations that hold: `to`
+        // is one step further from the target.
+        let on: Vec<(usize, usize, Option<f64>)> = internal
+            .iter()
+            .filter(|&&k| active[k].at(at))
+            .map(|&k| {
+                (
+                    pos[&sub.edges[k].0],
+                    pos[&sub.edges[k].1],
+                    sub.edges[k].2.share,
+                )
+            })
+            .collect();
+        // Reach, known and unknown walks: round the cycle until nothing
+        // changes.
+        if let Some((pb, pon, _, _)) = &last {
+            if *pb == b && *pon == on {
+                // Only an owner's relation outside the cycle changed: the
+                // figures stay, the tops are computed again below.
+            } else {
+                last = None;
+            }
         }
-        for &o in c {
-            if o == 0 {
+        let (f, x) = match &last {
+            Some((_, _, f, x)) => (f.clone(), x.clone()),
+            None => {
+                let f = propagate(&b, &on);
+                let x = figures(c.len(), &b, &on, warm.as_deref());
+                if x.is_some() {
+                    warm.clone_from(&x);
+                }
+                (f, x)
+            }
+        };
+        last = Some((b.clone(), on.clone(), f.clone(), x.clone()));
+        // The parts of the cycle joined by the relations that hold now,
+        // and which of them are closed.
+        if parts_of.as_ref().is_none_or(|(o, _, _)| *o != on) {
+            let (part, parts) = cycle_parts(c.len(), &on);
+            parts_of = Some((on.clone(), part, parts));
+        }
+        let Some((_, part, parts)) = &parts_of else {
+            continue;
+        };
+        let mut closed_here = false;
+        for members in parts.iter().filter(|m| !m.is_empty()) {
+            if !members.iter().any(|&m| f[m].reach) {
                 continue;
             }
-            found.push(Found {
-                node: o,
-                share: (known[o] && ok[o]).then_some(x[o]),
-                exact: !inexact[o] && ok[o],
-                converged: ok[o],
-                cycles: cycles_of[ci]
-                    .iter()
-                    .map(|&cc| {
-                        let mut m = comps[cc].clone();
-                        m.sort_unstable();
-                        m
-                    })
-                    .collect(),
+            closed_here = true;
+            for &m in members {
+                ever[m] = true;
+            }
+        }
+        if closed_here {
+            push_range(&mut seen.slices, at..until);
+            if x.is_none() {
+                push_range(&mut seen.full, at..until);
+            }
+        }
+        // A part of the cycle is at the top when no owner outside it
+        // holds any of its members now.
+        let mut entered = vec![false; parts.len()];
+        for (p, &i) in c.iter().enumerate() {
+            let from_outside = sub.outgoing[i].iter().any(|&k| {
+                active[k].at(at) && pos.get(&sub.edges[k].1).is_none_or(|&q| part[q] != part[p])
             });
+            entered[part[p]] |= from_outside;
+        }
+        for (p, _) in c.iter().enumerate() {
+            let mut fp = f[p];
+            match &x {
+                Some(x) => fp.x = x[p].max(0.0),
+                None => {
+                    fp.x = 0.0;
+                    fp.full = fp.full || fp.reach;
+                }
+            }
+            flows[p].push((at, fp));
+            tops[p].push((at, fp.reach && !entered[part[p]]));
         }
     }
-    SliceAnswer { found, full_cycles }
+    for (p, &i) in c.iter().enumerate() {
+        flow[i] = Steps::from_starts(flows[p].drain(..));
+        top[i] = Steps::from_starts(tops[p].drain(..));
+    }
+    seen.members = c
+        .iter()
+        .zip(&ever)
+        .filter(|(_, e)| **e)
+        .map(|(&i, _)| i)
+        .collect();
+}
+
+/// The parts of a cycle of `n` members joined by the relations `on`
+/// (petgraph's `kosaraju_scc`): each member's part, and per part its
+/// members when the part is closed (two or more members, or one that
+/// holds itself), else nothing.
+fn cycle_parts(n: usize, on: &[(usize, usize, Option<f64>)]) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, on.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    let mut self_held = vec![false; n];
+    for &(p, q, _) in on {
+        g.add_edge(LocalIndex::new(p), LocalIndex::new(q), ());
+        if p == q {
+            self_held[p] = true;
+        }
+    }
+    let mut part = vec![0; n];
+    let mut closed = Vec::new();
+    for (pi, members) in kosaraju_scc(&g).into_iter().enumerate() {
+        let members: Vec<usize> = members.into_iter().map(|m| m.index()).collect();
+        for &m in &members {
+            part[m] = pi;
+        }
+        if members.len() > 1 || self_held[members[0]] {
+            closed.push(members);
+        } else {
+            closed.push(Vec::new());
+        }
+    }
+    (part, closed)
+}
+
+/// Reach, known and unknown walks of the members of a cycle from their
+/// inputs `b`, carried round the relations `on` (`(from, to, share)`)
+/// until nothing changes.
+fn propagate(b: &[Flow], on: &[(usize, usize, Option<f64>)]) -> Vec<Flow> {
+    let mut out: Vec<Vec<(usize, Option<f64>)>> = vec![Vec::new(); b.len()];
+    for &(p, q, share) in on {
+        out[p].push((q, share));
+    }
+    let mut f = b.to_vec();
+    let mut todo: Vec<usize> = (0..b.len()).collect();
+    while let Some(p) = todo.pop() {
+        for &(q, share) in &out[p] {
+            let next = f[q].add(f[p].through(share));
+            let next = Flow { x: f[q].x, ..next };
+            if next != f[q] {
+                f[q] = next;
+                todo.push(q);
+            }
+        }
+    }
+    f
+}
+
+/// The figures of the members of a cycle: `x = a x + b` over the
+/// relations `on` with stated shares, by Gaussian elimination (by
+/// iteration above [`DENSE_LIMIT`] members); `None` when the walks do not
+/// add up (a cycle of 100%: no inverse, or a negative solution, which
+/// with at most 100% stated into each member means the same).
+fn figures(
+    n: usize,
+    b: &[Flow],
+    on: &[(usize, usize, Option<f64>)],
+    start: Option<&[f64]>,
+) -> Option<Vec<f64>> {
+    let bx: Vec<f64> = b.iter().map(|f| f.x).collect();
+    let x = if n <= DENSE_LIMIT {
+        let mut a = vec![vec![0.0; n]; n];
+        for &(p, q, share) in on {
+            a[q][p] += share.unwrap_or(0.0);
+        }
+        solve_dense(a, bx)
+    } else {
+        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        for &(p, q, share) in on {
+            if let Some(s) = share {
+                terms[q].push((p, s));
+            }
+        }
+        solve_iterative(&terms, &bx, start)
+    };
+    x.filter(|v| v.iter().all(|&s| s >= -1e-12))
+}
+
+/// Adds `r` to a list of ranges in order, joining it to the last when
+/// they meet.
+fn push_range(list: &mut Vec<std::ops::Range<usize>>, r: std::ops::Range<usize>) {
+    match list.last_mut() {
+        Some(last) if last.end == r.start => last.end = r.end,
+        _ => list.push(r),
+    }
 }
 
 /// Up to [`MAX_CHAINS`] simple chains from local node `from` to the
@@ -602,10 +840,22 @@ pub fn ultimate(graph: &Graph, n: NodeIndex, dir: Direction, as_of: Option<Date>
 
 fn same_figure(a: &Option<f64>, b: &Option<f64>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() <= 1e-12,
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-12 * a.abs().max(1.0),
         (None, None) => true,
         _ => false,
     }
+}
+
+/// An answer's figure in one slice: the effective share (when defined)
+/// and whether it is exact.
+type Figure = (Option<f64>, bool);
+
+/// A run of slices in which an answer stood at the top with one figure.
+type Span = (std::ops::Range<usize>, Figure);
+
+fn figure_of(f: Flow) -> Figure {
+    let share = (f.known && !f.full).then_some(f.x);
+    (share, !f.unknown && !f.full)
 }
 
 /// [`ultimate`] with `budget` steps for listing the chains of all answers.
@@ -620,82 +870,73 @@ fn ultimate_within(
     let sub = explore(graph, &vocab, n, dir);
     let count = sub.nodes.len();
     let within = as_of.map_or(Window::ALWAYS, Window::during);
-    let slices = Slices::cut(sub.windows.iter().copied().filter(|w| !w.is_always())).windows;
+    let slices = Slices::cut(sub.windows.iter().copied().filter(|w| !w.is_always()));
+    let asked = slices.range(&within);
+    let active: Vec<Steps<bool>> = sub
+        .windows
+        .iter()
+        .map(|w| Steps::on(slices.range(w), true, false))
+        .collect();
+    let flows = flows(&sub, &active);
 
-    // Each slice answered on the relations that hold throughout it.
-    struct Span {
-        window: Window,
-        share: Option<f64>,
-        exact: bool,
-        converged: bool,
-        cycles: Vec<Vec<usize>>,
-    }
-    let mut spans: Vec<Vec<Span>> = (0..count).map(|_| Vec::new()).collect();
-    // Per slice: (local index, share, exact) of each answer.
-    type Answers = Vec<(usize, Option<f64>, bool)>;
-    let mut periods: Vec<(Window, Answers)> = Vec::new();
-    let mut full: Vec<(Window, Vec<usize>)> = Vec::new();
-    let mut active = vec![false; sub.edges.len()];
-    for slice in &slices {
-        for (k, w) in sub.windows.iter().enumerate() {
-            active[k] = w.overlaps(slice);
+    // Each answer: the runs of slices in which it stood at the top, with
+    // its figure there.
+    // The cycles named by the answers, each once: (component, members).
+    let mut cycle_list: Vec<usize> = Vec::new();
+    let cycle_index = |ci: usize, list: &mut Vec<usize>| match list.iter().position(|&c| c == ci) {
+        Some(at) => at,
+        None => {
+            list.push(ci);
+            list.len() - 1
         }
-        let answer = answer_slice(&sub, &active);
-        let mut here: Vec<(usize, Option<f64>, bool)> = Vec::new();
-        for f in answer.found {
-            here.push((f.node, f.share, f.exact));
-            spans[f.node].push(Span {
-                window: *slice,
-                share: f.share,
-                exact: f.exact,
-                converged: f.converged,
-                cycles: f.cycles,
-            });
-        }
-        here.sort_by(|a, b| {
-            let s = |x: &(usize, Option<f64>, bool)| x.1.unwrap_or(f64::NEG_INFINITY);
-            s(b).total_cmp(&s(a)).then(a.0.cmp(&b.0))
-        });
-        periods.push((*slice, here));
-        full.extend(answer.full_cycles.into_iter().map(|c| (*slice, c)));
-    }
-
+    };
     let mut answers: Vec<Answer> = Vec::new();
+    let mut tops: Vec<(usize, Vec<Span>)> = Vec::new();
     let mut budget = budget;
     let mut on_path = vec![false; count];
-    for (o, list) in spans.into_iter().enumerate() {
-        let list: Vec<Span> = list
-            .into_iter()
-            .filter(|s| s.window.overlaps(&within))
-            .collect();
-        let Some(last) = list.last() else {
-            continue;
-        };
-        let (share, exact, converged) = (last.share, last.exact, last.converged);
-        let mut cycles: Vec<Vec<NodeIndex>> = Vec::new();
-        for s in &list {
-            for c in &s.cycles {
-                let mut members: Vec<NodeIndex> = c.iter().map(|&i| sub.nodes[i]).collect();
-                members.sort();
-                if !cycles.contains(&members) {
-                    cycles.push(members);
+    for o in 1..count {
+        let at_top = flows.top[o].zip(&flows.flow[o], |t, f| t.then(|| figure_of(f)));
+        let runs = at_top.runs();
+        let mut spans: Vec<Span> = Vec::new();
+        for (r, &(start, fig)) in runs.iter().enumerate() {
+            let end = runs.get(r + 1).map_or(slices.windows.len(), |x| x.0);
+            let Some(fig) = fig else { continue };
+            match spans.last_mut() {
+                Some((range, last))
+                    if range.end == start && same_figure(&last.0, &fig.0) && last.1 == fig.1 =>
+                {
+                    range.end = end;
                 }
+                _ => spans.push((start..end, fig)),
             }
         }
-        let windows: Vec<Held> = join(
-            list.into_iter()
-                .map(|s| (s.window, (s.share, s.exact)))
-                .collect(),
-            |a, b| same_figure(&a.0, &b.0) && a.1 == b.1,
-        )
-        .into_iter()
-        .map(|(window, (share, exact))| Held {
-            window,
-            share,
-            exact,
-        })
-        .collect();
+        spans.retain(|(range, _)| range.start < asked.end && asked.start < range.end);
+        let Some(&(_, (share, exact))) = spans.last() else {
+            continue;
+        };
+        let converged = !flows.flow[o].at(spans[spans.len() - 1].0.start).full;
+        let windows: Vec<Held> = spans
+            .iter()
+            .map(|(range, (share, exact))| Held {
+                window: slices.span(range.start, range.end - 1),
+                share: *share,
+                exact: *exact,
+            })
+            .collect();
+        let cycles: Vec<usize> = flows.cycles_below[flows.comp_of[o]]
+            .iter()
+            .copied()
+            .filter(|&ci| {
+                flows.cycles[ci].slices.iter().any(|s| {
+                    spans
+                        .iter()
+                        .any(|(r, _)| s.start < r.end && r.start < s.end)
+                })
+            })
+            .map(|ci| cycle_index(ci, &mut cycle_list))
+            .collect();
         let (list, capped) = chains(&sub, o, dir, within, &mut budget, &mut on_path);
+        tops.push((o, spans));
         answers.push(Answer {
             entity: sub.nodes[o],
             share,
@@ -718,41 +959,31 @@ fn ultimate_within(
             .then_with(|| a.entity.cmp(&b.entity))
     });
 
-    let history = join(periods, |a, b| {
-        a.len() == b.len()
-            && a.iter()
-                .zip(b)
-                .all(|(x, y)| x.0 == y.0 && x.2 == y.2 && same_figure(&x.1, &y.1))
-    })
-    .into_iter()
-    .filter(|(w, _)| w.overlaps(&within))
-    .map(|(window, list)| Period {
-        window,
-        answers: list
-            .into_iter()
-            .map(|(i, s, e)| (sub.nodes[i], s, e))
-            .collect(),
-    })
-    .collect();
+    let history = history(&sub, &slices, asked.clone(), &tops);
 
-    // Full cycles, each with the windows in which it was closed.
-    let mut full: Vec<(Window, Vec<NodeIndex>)> = full
-        .into_iter()
-        .map(|(w, c)| {
-            let mut members: Vec<NodeIndex> = c.iter().map(|&i| sub.nodes[i]).collect();
-            members.sort();
-            (w, members)
-        })
-        .collect();
-    full.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.first_day().cmp(&b.0.first_day())));
+    let members = |ci: usize| -> Vec<NodeIndex> {
+        let mut m: Vec<NodeIndex> = flows.cycles[ci]
+            .members
+            .iter()
+            .map(|&i| sub.nodes[i])
+            .collect();
+        m.sort();
+        m
+    };
+    let cycles: Vec<Vec<NodeIndex>> = cycle_list.iter().map(|&ci| members(ci)).collect();
+    // Cycles of 100%, each with the windows in which it was closed.
     let mut full_cycles: Vec<FullCycle> = Vec::new();
-    for (w, members) in full {
-        if !w.overlaps(&within) {
-            continue;
-        }
-        match full_cycles.last_mut() {
-            Some(last) if last.members == members && last.window.meets(&w) => last.window.to = w.to,
-            _ => full_cycles.push(FullCycle { members, window: w }),
+    for (ci, seen) in flows.cycles.iter().enumerate() {
+        for r in seen
+            .full
+            .iter()
+            .filter(|r| r.start < asked.end && asked.start < r.end)
+        {
+            let end = r.end.min(slices.windows.len());
+            full_cycles.push(FullCycle {
+                members: members(ci),
+                window: slices.span(r.start, end - 1),
+            });
         }
     }
 
@@ -768,9 +999,64 @@ fn ultimate_within(
     Ultimate {
         answers,
         problems,
+        cycles,
         full_cycles,
         history,
     }
+}
+
+/// The periods in which the answers and their figures stayed the same,
+/// within the slices `asked`.
+fn history(
+    sub: &Sub,
+    slices: &Slices,
+    asked: std::ops::Range<usize>,
+    tops: &[(usize, Vec<Span>)],
+) -> Vec<Period> {
+    let mut cuts: Vec<usize> = vec![asked.start, asked.end];
+    for (_, spans) in tops {
+        for (r, _) in spans {
+            cuts.push(r.start.clamp(asked.start, asked.end));
+            cuts.push(r.end.clamp(asked.start, asked.end));
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut periods: Vec<Period> = Vec::new();
+    for pair in cuts.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let mut here: Vec<(NodeIndex, Option<f64>, bool)> = tops
+            .iter()
+            .filter_map(|(o, spans)| {
+                spans
+                    .iter()
+                    .find(|(r, _)| r.start <= start && start < r.end)
+                    .map(|(_, (s, e))| (sub.nodes[*o], *s, *e))
+            })
+            .collect();
+        here.sort_by(|a, b| {
+            let s = |x: &(NodeIndex, Option<f64>, bool)| x.1.unwrap_or(f64::NEG_INFINITY);
+            s(b).total_cmp(&s(a)).then(a.0.cmp(&b.0))
+        });
+        let window = slices.span(start, end - 1);
+        match periods.last_mut() {
+            Some(last)
+                if last.answers.len() == here.len()
+                    && last
+                        .answers
+                        .iter()
+                        .zip(&here)
+                        .all(|(x, y)| x.0 == y.0 && x.2 == y.2 && same_figure(&x.1, &y.1)) =>
+            {
+                last.window.to = window.to;
+            }
+            _ => periods.push(Period {
+                window,
+                answers: here,
+            }),
+        }
+    }
+    periods
 }
 
 #[cfg(test)]
@@ -844,7 +1130,8 @@ mod tests {
             shares(&g, &a),
             [("P".to_string(), Some(round12(0.5 / 0.9)), true, true)]
         );
-        assert_eq!(a.answers[0].cycles, [vec![node(&g, "a"), node(&g, "b")]]);
+        assert_eq!(a.answers[0].cycles, [0]);
+        assert_eq!(a.cycles, [vec![node(&g, "a"), node(&g, "b")]]);
     }
 
     fn round12(x: f64) -> f64 {

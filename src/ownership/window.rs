@@ -165,6 +165,118 @@ impl Slices {
     }
 }
 
+impl Slices {
+    /// The slices that share a day with `w`, as a range of indexes
+    /// (empty when none does).
+    pub fn range(&self, w: &Window) -> std::ops::Range<usize> {
+        let lo = self
+            .windows
+            .partition_point(|s| s.last_day() < w.first_day());
+        let hi = self
+            .windows
+            .partition_point(|s| s.first_day() <= w.last_day());
+        lo..hi.max(lo)
+    }
+
+    /// The window from the start of slice `first` to the end of slice
+    /// `last`.
+    pub fn span(&self, first: usize, last: usize) -> Window {
+        Window {
+            from: self.windows.get(first).and_then(|w| w.from),
+            to: self.windows.get(last).and_then(|w| w.to),
+        }
+    }
+}
+
+/// A value that changes over time, slice by slice: `(first slice, value)`
+/// pairs in order, the first at slice 0, each value holding until the
+/// next pair begins. Neighbouring pairs never hold the same value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Steps<T>(Vec<(usize, T)>);
+
+impl<T: Copy + PartialEq> Steps<T> {
+    /// The same value at all times.
+    pub fn constant(v: T) -> Steps<T> {
+        Steps(vec![(0, v)])
+    }
+
+    /// `inside` on the slices of `range`, `outside` elsewhere.
+    pub fn on(range: std::ops::Range<usize>, inside: T, outside: T) -> Steps<T> {
+        let mut s = Steps(Vec::with_capacity(3));
+        s.push(0, outside);
+        s.push(range.start, inside);
+        s.push(range.end.max(range.start), outside);
+        s
+    }
+
+    fn push(&mut self, at: usize, v: T) {
+        match self.0.last_mut() {
+            Some(last) if last.0 == at => {
+                last.1 = v;
+                // The value may now equal the one before it.
+                let n = self.0.len();
+                if n >= 2 && self.0[n - 2].1 == v {
+                    self.0.pop();
+                }
+            }
+            Some(last) if last.1 == v => {}
+            _ => self.0.push((at, v)),
+        }
+    }
+
+    /// The value in slice `at`.
+    pub fn at(&self, at: usize) -> T {
+        let i = self.0.partition_point(|(s, _)| *s <= at);
+        self.0[i.saturating_sub(1)].1
+    }
+
+    /// The slices where the value changes (and 0).
+    pub fn starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().map(|(s, _)| *s)
+    }
+
+    /// The runs of equal values: `(first slice, value)`, in order.
+    pub fn runs(&self) -> &[(usize, T)] {
+        &self.0
+    }
+
+    /// `f` of this value and `other`'s, slice by slice.
+    pub fn zip<U: Copy + PartialEq, V: Copy + PartialEq>(
+        &self,
+        other: &Steps<U>,
+        f: impl Fn(T, U) -> V,
+    ) -> Steps<V> {
+        let mut out = Steps(Vec::with_capacity(self.0.len().max(other.0.len())));
+        let (mut i, mut j) = (0, 0);
+        while i < self.0.len() && j < other.0.len() {
+            let at = self.0[i].0.max(other.0[j].0);
+            out.push(at, f(self.0[i].1, other.0[j].1));
+            let next_a = self.0.get(i + 1).map_or(usize::MAX, |x| x.0);
+            let next_b = other.0.get(j + 1).map_or(usize::MAX, |x| x.0);
+            if next_a == usize::MAX && next_b == usize::MAX {
+                break;
+            }
+            if next_a <= next_b {
+                i += 1;
+            }
+            if next_b <= next_a {
+                j += 1;
+            }
+        }
+        out
+    }
+
+    /// Builds a value from the values it takes at the given starts, in
+    /// order (the first at slice 0).
+    pub fn from_starts(values: impl IntoIterator<Item = (usize, T)>) -> Steps<T> {
+        let mut out = Steps(Vec::new());
+        for (at, v) in values {
+            out.push(at, v);
+        }
+        out
+    }
+}
+
 /// Windows joined where one ends the day before the next begins, in
 /// order; `same` says whether two neighbours may be joined.
 pub fn join<T>(spans: Vec<(Window, T)>, same: impl Fn(&T, &T) -> bool) -> Vec<(Window, T)> {
@@ -232,6 +344,25 @@ mod tests {
         let s = Slices::cut([w(Some("2025"), None), w(None, Some("2024-12-31"))]);
         assert_eq!(s.windows.len(), 2);
         assert_eq!(s.windows[1].from, Some(d("2025-01-01")));
+    }
+
+    #[test]
+    fn steps_combine_slice_by_slice() {
+        let a = Steps::on(2..5, 1, 0);
+        let b = Steps::on(4..8, 10, 0);
+        let sum = a.zip(&b, |x, y| x + y);
+        assert_eq!(sum.runs(), [(0, 0), (2, 1), (4, 11), (5, 10), (8, 0)]);
+        assert_eq!(sum.at(3), 1);
+        assert_eq!(sum.at(100), 0);
+        let both = a.zip(&b, |x, y| x > 0 && y > 0);
+        assert_eq!(both.runs(), [(0, false), (4, true), (5, false)]);
+        assert_eq!(Steps::on(0..0, 1, 0).runs(), [(0, 0)]);
+        assert_eq!(Steps::on(0..3, 1, 0).runs(), [(0, 1), (3, 0)]);
+        let s = Slices::cut([w(Some("2020"), Some("2021")), w(Some("2023"), None)]);
+        // -> 2019, 2020 -> 2021, 2022 -> 2022, 2023 ->
+        assert_eq!(s.range(&w(Some("2021-06"), Some("2023-02"))), 1..4);
+        assert_eq!(s.range(&Window::ALWAYS), 0..4);
+        assert_eq!(s.span(1, 2).to_string(), "2020 -> 2022");
     }
 
     #[test]

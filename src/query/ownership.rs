@@ -10,7 +10,8 @@
 //! - `ULTIMATE`: `owner` (or `holding`), `id`, `effective_share` (percent,
 //!   in the latest window; a lower bound when `exact` is false; null when
 //!   unknown), `exact`, `cycle`, `cycles` (the members' ids of each cycle
-//!   the walks pass through), `valid_from` and `valid_to` (the first and
+//!   the walks pass through, at most [`MAX_CYCLE_MEMBERS`] a cycle, then
+//!   `and N more`), `valid_from` and `valid_to` (the first and
 //!   last day it held, as written; null when open), `held` (the windows as
 //!   text: `2024-12 ->`, `-> 2024`, `always`), `windows` (each window with
 //!   its `from`, `to`, `effective_share` and `exact`), `chains` (how many
@@ -396,7 +397,7 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         on_chains.extend(
             u.full_cycles
                 .iter()
-                .filter(|c| !a.converged && a.cycles.contains(&c.members))
+                .filter(|c| !a.converged && a.cycles.iter().any(|&i| u.cycles[i] == c.members))
                 .map(|c| c.message(graph)),
         );
         let rels = a
@@ -408,7 +409,7 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         let cycles = a
             .cycles
             .iter()
-            .map(|c| Value::List(c.iter().map(|&m| id_of(graph, m)).collect()))
+            .map(|&i| cycle_members(graph, &u.cycles[i]))
             .collect();
         let mut row = vec![
             Value::Str(graph.display_name(a.entity)),
@@ -434,6 +435,26 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         result: QueryResult { columns, rows },
         warnings: problems,
     }
+}
+
+/// How many members of one cycle are named in the `cycles` column.
+pub const MAX_CYCLE_MEMBERS: usize = 20;
+
+/// The ids of a cycle's members, at most [`MAX_CYCLE_MEMBERS`] of them
+/// followed by `and N more`.
+fn cycle_members(graph: &Graph, members: &[NodeIndex]) -> Value {
+    let mut list: Vec<Value> = members
+        .iter()
+        .take(MAX_CYCLE_MEMBERS)
+        .map(|&m| id_of(graph, m))
+        .collect();
+    if members.len() > MAX_CYCLE_MEMBERS {
+        list.push(Value::Str(format!(
+            "and {} more",
+            members.len() - MAX_CYCLE_MEMBERS
+        )));
+    }
+    Value::List(list)
 }
 
 /// `ULTIMATE HISTORY`: one row per period.
