@@ -123,15 +123,17 @@ fn save_failed(e: crate::graph::save::SaveError) -> CliError {
 /// relations cite sources the graph does not have, the message ends with
 /// the statements that declare them.
 fn unsaved(graph: &Graph) -> impl Fn(crate::graph::save::SaveError) -> CliError + '_ {
-    move |e| match save_failed(e) {
-        CliError::Failed(mut message) => {
-            if let Some(hint) = undeclared_sources_hint(graph) {
-                message.push('\n');
-                message.push_str(&hint);
+    move |e| {
+        let hint = match e {
+            crate::graph::save::SaveError::Invalid(_) => undeclared_sources_hint(graph),
+            _ => None,
+        };
+        match (save_failed(e), hint) {
+            (CliError::Failed(message), Some(hint)) => {
+                CliError::Failed(format!("{message}\n{hint}"))
             }
-            CliError::Failed(message)
+            (other, _) => other,
         }
-        other => other,
     }
 }
 
