@@ -53,6 +53,36 @@ fn every_bad_graph_file_gets_its_exact_error() {
 }
 
 #[test]
+fn every_bad_script_gets_its_exact_error_and_leaves_the_graph_file_as_it_was() {
+    let dir = root().join("tests/bad/scripts");
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cypher"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 8, "only {} bad scripts", scripts.len());
+    let empty = r#"{"kg": 1, "entities": [], "relations": []}"#;
+    for path in scripts {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(path.with_extension("err"))
+            .unwrap_or_else(|_| panic!("tests/bad/scripts/{name}: its .err file is missing"));
+        let work = tempfile::tempdir().unwrap();
+        std::fs::copy(&path, work.path().join(&name)).unwrap();
+        let graph = write_temp(work.path(), "empty.json", empty);
+        let out = kg_in(work.path())
+            .args(["-g", "empty.json", "query", "--write", "-q", "-f", &name])
+            .output()
+            .unwrap();
+        let r = Run::from(out);
+        assert_eq!(r.code, 1, "{name}: exit code; stderr:\n{}", r.stderr);
+        assert_eq!(r.stdout, "", "{name}: nothing on stdout");
+        assert_eq!(r.stderr, expected, "{name}: the error");
+        assert_eq!(std::fs::read_to_string(&graph).unwrap(), empty, "{name}");
+    }
+}
+
+#[test]
 fn the_same_id_saying_different_things_in_two_files_is_refused() {
     let r = run(&[
         "check",

@@ -58,6 +58,9 @@ fn ok(args: &[&str]) -> String {
 }
 
 const HOSTILE: &str = "tests/data/hostile.json";
+/// Sources with hostile text in every field, at every date precision, one
+/// cited by no relation, one with an entity's id; entities labelled Source.
+const SOURCES: &str = "tests/data/sources.json";
 
 fn seed_text() -> &'static str {
     kg::cli::BUILTIN_GRAPH
@@ -469,9 +472,9 @@ fn json_export_loads_back_and_exports_the_same_bytes() {
     assert_eq!(ok(&["export", "--to", "json"]), seed_text());
 }
 
-/// Runs a Cypher export into an empty graph and compares the graph files.
-/// A script carries no graph name and no sources (they are comments), so
-/// those are copied over before comparing.
+/// Runs a Cypher export into an empty graph with the library and compares
+/// the graph files. A script carries no graph name (it is a comment), so
+/// that is copied over before comparing; the sources come from the script.
 fn cypher_round_trip(name: &str, original: &Graph) {
     let script = kg::export::cypher::to_cypher(original).unwrap();
     let mut g = Graph::new();
@@ -482,9 +485,6 @@ fn cypher_round_trip(name: &str, original: &Graph) {
         )
     });
     g.name = original.name.clone();
-    for s in original.sources() {
-        g.add_source(s.clone());
-    }
     assert_eq!(
         to_file_text(&g).unwrap(),
         to_file_text(original).unwrap(),
@@ -495,7 +495,83 @@ fn cypher_round_trip(name: &str, original: &Graph) {
 #[test]
 fn cypher_export_runs_into_an_empty_graph_and_gives_the_same_graph() {
     cypher_round_trip("hostile", &load(HOSTILE));
+    cypher_round_trip("sources", &load(SOURCES));
     cypher_round_trip("seed", &load_str("seed", seed_text()).unwrap());
+}
+
+/// An empty graph file, as a user starts one.
+const EMPTY: &str = r#"{"kg": 1, "entities": [], "relations": []}"#;
+
+#[test]
+fn the_cypher_export_loads_into_an_empty_graph_file_with_kg_query_and_gives_back_the_graph() {
+    for graph in [None, Some(HOSTILE), Some(SOURCES)] {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("export.cypher");
+        let empty = dir.path().join("empty.json");
+        std::fs::write(&empty, EMPTY).unwrap();
+        let (script, empty) = (script.to_str().unwrap(), empty.to_str().unwrap());
+        ok(&case_args(
+            graph,
+            &["export", "--to", "cypher", "-o", script],
+        ));
+        let r = run(&["-g", empty, "query", "--write", "-q", "-f", script]);
+        assert_eq!(r.code, 0, "{graph:?}: {}", r.stderr);
+        assert_eq!(r.stderr, "", "{graph:?}");
+
+        let original_text = ok(&case_args(graph, &["export", "--to", "json"]));
+        let mut original: serde_json::Value = serde_json::from_str(&original_text).unwrap();
+        let loaded: serde_json::Value =
+            serde_json::from_str(&ok(&["-g", empty, "export", "--to", "json"])).unwrap();
+        // The graph's name is a comment in the script: the file the script
+        // runs on keeps its own name (none here). Everything else comes
+        // back: sources with their fields, entities, relations with their
+        // dates and provenance, in the same order.
+        assert!(original.as_object_mut().unwrap().remove("name").is_some());
+        assert_eq!(loaded, original, "{graph:?}");
+        let without_name: String = original_text
+            .lines()
+            .filter(|l| !l.starts_with("  \"name\": "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(std::fs::read_to_string(empty).unwrap(), without_name);
+
+        let sources = original["sources"].as_array().unwrap();
+        let relations = original["relations"].as_array().unwrap();
+        assert!(!sources.is_empty(), "{graph:?}");
+        assert!(
+            relations.iter().any(|r| r.get("source").is_some()),
+            "{graph:?}"
+        );
+    }
+}
+
+#[test]
+fn the_sources_graph_has_what_its_round_trip_is_meant_to_carry() {
+    let g = load(SOURCES);
+    let fields =
+        |s: &kg::graph::Source| (s.url.is_some(), s.title.is_some(), s.published.is_some());
+    let kinds: Vec<_> = g.sources().iter().map(fields).collect();
+    assert!(
+        kinds.contains(&(false, false, false)),
+        "a source with only an id"
+    );
+    assert!(
+        kinds.contains(&(true, true, true)),
+        "a source with every field"
+    );
+    let published: Vec<String> = g
+        .sources()
+        .iter()
+        .filter_map(|s| s.published.map(|p| p.to_string()))
+        .collect();
+    assert_eq!(published, ["2024", "2023-11", "2025-02-26"]);
+    let script = kg::export::cypher::to_cypher(&g).unwrap();
+    // The entity whose only label is Source is created as an entity.
+    assert!(
+        script.contains("CREATE (n {id: 'archive', name: 'An entity whose only label is Source', kind: 'archive'}) SET n:Source;"),
+        "{script}"
+    );
+    assert!(script.contains("CREATE (:Source:Agency {id: 'registry', name: 'Registry'});"));
 }
 
 #[test]
@@ -876,6 +952,86 @@ const SEED_QUERIES: &[(&str, &str)] = &[
 #[test]
 fn the_csv_export_of_the_seed_graph_loads_into_ladybugdb_with_the_same_answers() {
     same_answers(None, SEED_QUERIES);
+}
+
+/// Runs `statements` in a new LadybugDB database, then `queries`: name ->
+/// rows.
+fn ladybug_run(
+    python: &std::ffi::OsStr,
+    statements: &[String],
+    queries: &BTreeMap<&str, &str>,
+) -> BTreeMap<String, serde_json::Value> {
+    let db = tempfile::tempdir().unwrap();
+    let mut child = Command::new(python)
+        .arg(root().join("tests/interop/ladybug_run.py"))
+        .arg(db.path().join("db"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let job = serde_json::json!({"statements": statements, "queries": queries});
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(job.to_string().as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "ladybug_run.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_source_nodes_of_the_cypher_export_run_in_ladybugdb() {
+    let Some(python) = ladybug_python() else {
+        return;
+    };
+    for graph in [None, Some(HOSTILE), Some(SOURCES)] {
+        let g = match graph {
+            Some(path) => load(path),
+            None => load_str("seed", seed_text()).unwrap(),
+        };
+        let script = ok(&case_args(graph, &["export", "--to", "cypher"]));
+        // LadybugDB needs the table first; the statements are the
+        // script's own lines.
+        let mut statements = vec![
+            "CREATE NODE TABLE Source(id STRING PRIMARY KEY, url STRING, title STRING, published STRING)"
+                .to_string(),
+        ];
+        statements.extend(
+            script
+                .lines()
+                .filter(|l| l.starts_with("CREATE (:Source {"))
+                .map(|l| l.trim_end_matches(';').to_string()),
+        );
+        assert_eq!(statements.len(), g.sources().len() + 1, "{graph:?}");
+        let queries = BTreeMap::from([(
+            "sources",
+            "MATCH (s:Source) RETURN s.id, s.url, s.title, s.published",
+        )]);
+        let mut rows: Vec<serde_json::Value> = ladybug_run(&python, &statements, &queries)
+            ["sources"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let mut expected: Vec<serde_json::Value> = g
+            .sources()
+            .iter()
+            .map(|s| serde_json::json!([s.id, s.url, s.title, s.published.map(|p| p.to_string())]))
+            .collect();
+        let by_id = |v: &serde_json::Value| v[0].as_str().unwrap().to_string();
+        rows.sort_by_key(by_id);
+        expected.sort_by_key(by_id);
+        assert_eq!(rows, expected, "{graph:?}");
+        eprintln!(
+            "LadybugDB holds the {} source(s) of the {graph:?} export as written",
+            rows.len()
+        );
+    }
 }
 
 // ----- the LadybugDB files of the CSV export ----------------------------------

@@ -974,6 +974,68 @@ fn the_shell_on_a_terminal() {
 }
 
 #[test]
+fn a_node_labelled_only_source_declares_a_source_that_relations_can_cite() {
+    let (dir, file) = graph_dir(SMALL);
+    let script = "CREATE (:Source {id: 'filing', url: 'https://example.org/filing', title: 'Annual \\'report\\'', published: '2024-03'});
+CREATE (:Source {id: 'filing', url: 'https://example.org/filing', title: 'Annual \\'report\\'', published: '2024-03'});
+MERGE (:Source {id: $id, title: $title});
+MATCH (s:Source) RETURN count(s) AS entities_labelled_source;
+CREATE (n {id: 'archive', name: 'Archive'}) SET n:Source;
+MATCH (a {id: 'acme'}), (b {id: 'bob'})
+CREATE (a)-[:OWNS {share: 5, source: 'filing', locator: 'p. 3'}]->(b),
+       (b)-[:CONTROLS {source: 'news'}]->(a),
+       (b)-[:CONTROLS {source: 'memo'}]->(a);
+";
+    std::fs::write(dir.path().join("s.cypher"), script).unwrap();
+    let r = run_args(
+        dir.path(),
+        &[
+            "-g",
+            "g.json",
+            "--format",
+            "csv",
+            "query",
+            "--write",
+            "-p",
+            "id=memo",
+            "-p",
+            "title=Memo",
+            "-f",
+            "s.cypher",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for line in [
+        "statement 1: +1 source\n",
+        // The same source again changes nothing; MERGE declares too.
+        "statement 2: no changes\n",
+        "statement 3: +1 source\n",
+        "statement 5: +1 entity, 2 properties set, 1 label added\n",
+        "saved g.json: +2 sources, +1 entity, +3 relations, 7 properties set, 1 label added\n",
+    ] {
+        assert!(r.stderr.contains(line), "{line:?} not in\n{}", r.stderr);
+    }
+    // Sources are not entities: a MATCH finds none of them.
+    assert!(
+        r.stdout.contains("entities_labelled_source\r\n0\r\n"),
+        "{}",
+        r.stdout
+    );
+    let saved = read(&file);
+    for line in [
+        r#"    {"id": "news", "title": "News"},"#,
+        r#"    {"id": "filing", "url": "https://example.org/filing", "title": "Annual 'report'", "published": "2024-03"},"#,
+        r#"    {"id": "memo", "title": "Memo"}"#,
+        r#"    {"id": "archive", "labels": ["Source"], "name": "Archive"}"#,
+        r#"    {"from": "acme", "type": "OWNS", "to": "bob", "props": {"share": 5}, "source": "filing", "locator": "p. 3"},"#,
+        r#"    {"from": "bob", "type": "CONTROLS", "to": "acme", "source": "news"},"#,
+        r#"    {"from": "bob", "type": "CONTROLS", "to": "acme", "source": "memo"}"#,
+    ] {
+        assert!(saved.lines().any(|l| l == line), "{line}\nnot in\n{saved}");
+    }
+}
+
+#[test]
 fn changes_that_would_not_load_are_not_saved() {
     let (dir, file) = graph_dir(SMALL);
     let r = run_args(
@@ -989,7 +1051,7 @@ fn changes_that_would_not_load_are_not_saved() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "cannot save: the changed graph would not load; nothing was saved:\ng.json: relations[1] (acme -OWNS-> bob): `props.share` is 500: a share is a percentage from 0 to 100\ng.json: relations[1] (acme -OWNS-> bob): `source` \"nowhere\" is not the id of any source; add it to `sources`\n2 problems\n"
+        "cannot save: the changed graph would not load; nothing was saved:\ng.json: relations[1] (acme -OWNS-> bob): `props.share` is 500: a share is a percentage from 0 to 100\ng.json: relations[1] (acme -OWNS-> bob): `source` \"nowhere\" is not the id of any source; add it to `sources`\n2 problems\nto declare the missing source with a query: CREATE (:Source {id: 'nowhere'}); (url, title and published may be given too)\n"
     );
     assert_eq!(read(&file), SMALL);
 }

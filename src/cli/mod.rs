@@ -119,6 +119,68 @@ fn save_failed(e: crate::graph::save::SaveError) -> CliError {
     }
 }
 
+/// `save_failed` for a save of `graph` after queries changed it: when
+/// relations cite sources the graph does not have, the message ends with
+/// the statements that declare them.
+fn unsaved(graph: &Graph) -> impl Fn(crate::graph::save::SaveError) -> CliError + '_ {
+    move |e| {
+        let hint = match e {
+            crate::graph::save::SaveError::Invalid(_) => undeclared_sources_hint(graph),
+            _ => None,
+        };
+        match (save_failed(e), hint) {
+            (CliError::Failed(message), Some(hint)) => {
+                CliError::Failed(format!("{message}\n{hint}"))
+            }
+            (other, _) => other,
+        }
+    }
+}
+
+/// How to declare the sources that relations of `graph` cite and the
+/// graph does not have, or `None` when there are none.
+fn undeclared_sources_hint(graph: &Graph) -> Option<String> {
+    const SHOWN: usize = 3;
+    let mut missing: Vec<&str> = Vec::new();
+    for ix in graph.relation_indices() {
+        let Some(id) = graph
+            .relation(ix)
+            .and_then(|r| r.provenance().source.as_deref())
+        else {
+            continue;
+        };
+        if graph.source(id).is_none() && !missing.contains(&id) {
+            missing.push(id);
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let mut statements: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|id| {
+            format!(
+                "CREATE (:{} {{id: {}}});",
+                crate::graph::SOURCE_LABEL,
+                crate::export::cypher::string(id)
+            )
+        })
+        .collect();
+    if missing.len() > SHOWN {
+        statements.push(format!("(and {} more)", missing.len() - SHOWN));
+    }
+    Some(format!(
+        "to declare the missing {} with a query: {} (url, title and published may be given too)",
+        if missing.len() == 1 {
+            "source"
+        } else {
+            "sources"
+        },
+        statements.join(" ")
+    ))
+}
+
 /// Loads graph files (no snapshot), with a progress line on a terminal
 /// when it takes long.
 fn load_files(paths: &[PathBuf]) -> Result<Graph, LoadError> {

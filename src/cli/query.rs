@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    graph_paths, save_failed, write_target, Args, CliError, Format, LimitArgs, ScriptArgs,
+    graph_paths, save_failed, unsaved, write_target, Args, CliError, Format, LimitArgs, ScriptArgs,
 };
 use crate::graph::save::{checked_text, prepare_for_save, save_graph, FileLock};
 use crate::graph::{Changes, Graph};
@@ -370,7 +370,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
         };
         match &target {
             Some(path) => {
-                save_graph(path, &graph).map_err(save_failed)?;
+                save_graph(path, &graph).map_err(unsaved(&graph))?;
                 if !opts.quiet {
                     flush_then(out, || {
                         eprintln!("saved {}: {total}{id_note}", path.display())
@@ -379,7 +379,7 @@ pub fn run(args: &Args, req: &Request<'_>, out: &mut dyn Write) -> Result<(), Cl
             }
             None => {
                 // --dry-run: check that the file could be written.
-                checked_text(Path::new(&target_name(args)), &graph).map_err(save_failed)?;
+                checked_text(Path::new(&target_name(args)), &graph).map_err(unsaved(&graph))?;
                 if !opts.quiet {
                     flush_then(out, || {
                         eprintln!("dry run, nothing saved: would change {total}{id_note}")

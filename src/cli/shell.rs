@@ -30,7 +30,7 @@ use rustyline::{Context, Editor, Helper};
 use super::args::ExportFormat;
 use super::query::{json_to_value, write_result, write_separator};
 use super::{
-    graph_paths, load_graph, save_failed, write_target, Args, CliError, Format, LimitArgs,
+    graph_paths, load_graph, save_failed, unsaved, write_target, Args, CliError, Format, LimitArgs,
 };
 use crate::export::{self, file, whole_graph, DiagramOptions};
 use crate::graph::save::{checked_text, prepare_for_save, save_text, FileLock};
@@ -613,7 +613,7 @@ impl Session<'_> {
             }
             let mut graph = self.graph.clone();
             let ids = prepare_for_save(&mut graph).map_err(save_failed)?;
-            let text = checked_text(&path, &graph).map_err(save_failed)?;
+            let text = checked_text(&path, &graph).map_err(unsaved(&graph))?;
             save_text(&path, &text).map_err(save_failed)?;
             self.graph = graph;
             self.target = Some((path.clone(), Some(hash_of(text.as_bytes()))));

@@ -1,19 +1,26 @@
-//! A Cypher script that rebuilds the graph: one `CREATE` per entity, then
-//! one `MATCH ... CREATE` per relation, each statement ending in `;`.
+//! A Cypher script that rebuilds the graph: one `CREATE (:Source {...})`
+//! per source, one `CREATE` per entity, then one `MATCH ... CREATE` per
+//! relation, each statement ending in `;` on a line of its own.
 //!
-//! It runs in Neo4j (cypher-shell), Memgraph (mgconsole) and kg itself
-//! (`kg::query::run_script` into an empty graph gives the same graph).
-//! Entities and relations keep the graph's order, so a graph that went
-//! through a script comes back in the same order. Each entity's id,
-//! name and aliases are properties (`id`, `name`, `aliases`); a relation's
-//! dates and provenance are properties too (`since: '2019'`,
-//! `source: '...'`). The graph's name and its sources have no place in a
-//! property graph: they are written as comments at the top.
+//! It runs in Neo4j (cypher-shell), Memgraph (mgconsole) and kg. Sources,
+//! entities and relations keep the graph's order, so a graph that went
+//! through a script comes back in the same order. Each entity's id, name
+//! and aliases are properties (`id`, `name`, `aliases`); a relation's
+//! dates and provenance are properties too (`since: '2019'`, `source:
+//! '...'`). A source is a node labelled `Source` with its `id`, `url`,
+//! `title` and `published`: in Neo4j and Memgraph it stays such a node,
+//! which `r.source` names by its `id`; in kg a node whose only label is
+//! `Source` declares one of the graph's sources instead of an entity, so
+//! the script loaded into an empty graph file gives back the same file.
+//! An entity whose only label is `Source` is therefore written without a
+//! label and given it afterwards (`CREATE (n {...}) SET n:Source`). The
+//! graph's name is a comment at the top: a script adds to the graph file
+//! it runs on, which keeps its own name.
 
 use std::fmt::Write as _;
 
 use crate::graph::value::format_float;
-use crate::graph::{Graph, PropValue, WriteError};
+use crate::graph::{Graph, PropValue, Source, Sym, WriteError, SOURCE_LABEL};
 
 /// A Cypher string literal in single quotes. Backslashes, quotes and
 /// control characters are escaped (`\n`, `\t`, `\u0001`).
@@ -77,13 +84,36 @@ fn map(pairs: &[(String, String)]) -> String {
     format!(" {{{}}}", parts.join(", "))
 }
 
+/// A source as the node that declares it:
+/// `CREATE (:Source {id: '...', url: '...', title: '...', published: '2025-02'});`.
+pub fn source_statement(s: &Source) -> String {
+    let mut pairs = vec![("id".to_string(), string(&s.id))];
+    if let Some(u) = &s.url {
+        pairs.push(("url".into(), string(u)));
+    }
+    if let Some(t) = &s.title {
+        pairs.push(("title".into(), string(t)));
+    }
+    if let Some(p) = s.published {
+        pairs.push(("published".into(), string(&p.to_string())));
+    }
+    format!("CREATE (:{}{});", name(SOURCE_LABEL), map(&pairs))
+}
+
+/// Whether a statement that creates a node with these labels would
+/// declare a source rather than an entity.
+fn only_source_label(graph: &Graph, labels: &[Sym]) -> bool {
+    matches!(labels, [l] if graph.resolve(*l) == SOURCE_LABEL)
+}
+
 /// The graph as a Cypher script. Every entity needs an id (relations find
 /// their ends by it).
 pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// kg export: entities {}, relations {}.",
+        "// kg export: sources {}, entities {}, relations {}.",
+        graph.sources().len(),
         graph.entity_count(),
         graph.relation_count()
     );
@@ -91,17 +121,7 @@ pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
         let _ = writeln!(out, "// graph: {}", n.replace(['\n', '\r'], " "));
     }
     for s in graph.sources() {
-        let mut line = format!("// source {}", s.id);
-        if let Some(u) = &s.url {
-            let _ = write!(line, " {u}");
-        }
-        if let Some(t) = &s.title {
-            let _ = write!(line, " \"{t}\"");
-        }
-        if let Some(p) = s.published {
-            let _ = write!(line, " published {p}");
-        }
-        let _ = writeln!(out, "{}", line.replace(['\n', '\r'], " "));
+        let _ = writeln!(out, "{}", source_statement(s));
     }
     let interner = graph.interner();
     for n in graph.entity_indices() {
@@ -109,11 +129,6 @@ pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
         let Some(id) = &e.id else {
             return Err(WriteError::MissingId(graph.display_name(n)));
         };
-        let labels: String = e
-            .labels
-            .iter()
-            .map(|l| format!(":{}", name(graph.resolve(*l))))
-            .collect();
         let mut pairs = vec![("id".to_string(), string(id))];
         if let Some(nm) = &e.name {
             pairs.push(("name".into(), string(nm)));
@@ -125,6 +140,20 @@ pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
         for (k, v) in e.props.sorted(interner) {
             pairs.push((k.to_string(), literal(v)));
         }
+        if only_source_label(graph, &e.labels) {
+            let _ = writeln!(
+                out,
+                "CREATE (n{}) SET n:{};",
+                map(&pairs),
+                name(SOURCE_LABEL)
+            );
+            continue;
+        }
+        let labels: String = e
+            .labels
+            .iter()
+            .map(|l| format!(":{}", name(graph.resolve(*l))))
+            .collect();
         let _ = writeln!(out, "CREATE ({labels}{});", map(&pairs));
     }
     for ix in graph.relation_indices() {
@@ -138,9 +167,13 @@ pub fn to_cypher(graph: &Graph) -> Result<String, WriteError> {
             let id =
                 e.id.as_deref()
                     .ok_or_else(|| WriteError::MissingId(graph.display_name(n)))?;
+            // A label other than Source where there is one, so that the
+            // end cannot be taken for a source's node in Neo4j.
             let label = e
                 .labels
-                .first()
+                .iter()
+                .find(|l| graph.resolve(**l) != SOURCE_LABEL)
+                .or(e.labels.first())
                 .map(|l| format!(":{}", name(graph.resolve(*l))))
                 .unwrap_or_default();
             Ok(format!("{label} {{id: {}}}", string(id)))

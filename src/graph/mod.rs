@@ -26,7 +26,9 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 pub use date::Date;
 pub use intern::{Interner, Sym};
 pub use load::{load_paths, load_paths_with, load_str, LoadError, Problem, Progress};
-pub use model::{Changes, Entity, Graph, GraphError, PropRef, Provenance, Relation, Source};
+pub use model::{
+    Changes, Entity, Graph, GraphError, PropRef, Provenance, Relation, Source, SOURCE_LABEL,
+};
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 pub use petgraph::Direction;
 pub use value::{PropValue, Props};

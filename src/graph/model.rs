@@ -16,6 +16,11 @@ use super::intern::{Interner, Sym};
 use super::value::{PropValue, Props};
 use either::Either;
 
+/// The label of a node that a Cypher script creates to declare a source:
+/// `CREATE (:Source {id: 'kommersant-7534002', url: '...'})` adds an entry
+/// to the graph's sources, not an entity (see [`Graph::declare_source`]).
+pub const SOURCE_LABEL: &str = "Source";
+
 /// A document that facts are taken from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -167,6 +172,17 @@ pub enum GraphError {
     /// A node or relationship index that is not (or no longer) in the graph.
     #[error("the entity or relation no longer exists")]
     Missing,
+    /// A source declared again with other fields than the graph has for
+    /// its id.
+    #[error("source {id:?} is already declared as {existing}, not as {given}; one id names one source: declare it with the same fields, or give the new one another id")]
+    SourceConflict {
+        /// The source's id.
+        id: String,
+        /// The source the graph has, as a graph file writes it.
+        existing: String,
+        /// The source declared, as a graph file would write it.
+        given: String,
+    },
 }
 
 /// Counts of the changes made to a graph, for summaries such as
@@ -188,6 +204,9 @@ pub struct Changes {
     pub labels_added: u64,
     /// Labels taken away.
     pub labels_removed: u64,
+    /// Sources declared by queries ([`Graph::declare_source`]; the sources
+    /// of loaded files are not counted).
+    pub sources_added: u64,
 }
 
 impl Changes {
@@ -209,6 +228,7 @@ impl Changes {
             properties_set: self.properties_set.saturating_sub(before.properties_set),
             labels_added: self.labels_added.saturating_sub(before.labels_added),
             labels_removed: self.labels_removed.saturating_sub(before.labels_removed),
+            sources_added: self.sources_added.saturating_sub(before.sources_added),
         }
     }
 
@@ -222,6 +242,7 @@ impl Changes {
             properties_set: self.properties_set + other.properties_set,
             labels_added: self.labels_added + other.labels_added,
             labels_removed: self.labels_removed + other.labels_removed,
+            sources_added: self.sources_added + other.sources_added,
         }
     }
 
@@ -232,8 +253,8 @@ impl Changes {
 }
 
 impl std::fmt::Display for Changes {
-    /// `+2 entities, -1 relation, 3 properties set, 1 label added`, or
-    /// `no changes`.
+    /// `+1 source, +2 entities, -1 relation, 3 properties set, 1 label
+    /// added`, or `no changes`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |n: u64, one: &str, many: &str| {
             if n == 1 {
@@ -244,6 +265,7 @@ impl std::fmt::Display for Changes {
         };
         let mut parts = Vec::new();
         for (n, sign, one, many) in [
+            (self.sources_added, "+", "source", "sources"),
             (self.entities_created, "+", "entity", "entities"),
             (self.entities_deleted, "-", "entity", "entities"),
             (self.relations_created, "+", "relation", "relations"),
@@ -640,6 +662,26 @@ impl Graph {
         match self.sources.iter_mut().find(|s| s.id == source.id) {
             Some(s) => *s = source,
             None => self.sources.push(source),
+        }
+    }
+
+    /// Declares a source, as a query does: a new id is added (and counted
+    /// in [`Changes::sources_added`]), the same source again changes
+    /// nothing, and other fields for an id the graph has are refused.
+    /// Returns whether the source was new.
+    pub fn declare_source(&mut self, source: Source) -> Result<bool, GraphError> {
+        match self.source(&source.id) {
+            Some(s) if *s == source => Ok(false),
+            Some(s) => Err(GraphError::SourceConflict {
+                id: source.id.clone(),
+                existing: super::write::source_text(s),
+                given: super::write::source_text(&source),
+            }),
+            None => {
+                self.sources.push(source);
+                self.changes.sources_added += 1;
+                Ok(true)
+            }
         }
     }
 

@@ -847,6 +847,9 @@ pub(super) fn read_preamble(r: &mut Reader) -> Result<Preamble, SnapshotError> {
         properties_set,
         labels_added,
         labels_removed,
+        // Only queries declare sources; a snapshot holds a graph as its
+        // files load, where that count is always 0.
+        sources_added: 0,
     };
     let mut interner = Interner::default();
     let n = r.count(4)?;

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::load::FORMAT_VERSION;
-use super::model::Graph;
+use super::model::{Graph, Source};
 use super::value::{PropValue, Props};
 
 /// Why a graph could not be written as a file.
@@ -66,6 +66,23 @@ fn section(out: &mut String, key: &str, lines: Vec<String>, last: bool) {
     out.push_str(if last { "\n" } else { ",\n" });
 }
 
+/// A source as a graph file writes it in `sources`:
+/// `{"id": "s", "url": "https://example.org/s", "published": "2024-05"}`.
+pub fn source_text(s: &Source) -> String {
+    let mut line = format!("{{\"id\": {}", quote(&s.id));
+    if let Some(url) = &s.url {
+        let _ = write!(line, ", \"url\": {}", quote(url));
+    }
+    if let Some(title) = &s.title {
+        let _ = write!(line, ", \"title\": {}", quote(title));
+    }
+    if let Some(p) = s.published {
+        let _ = write!(line, ", \"published\": \"{p}\"");
+    }
+    line.push('}');
+    line
+}
+
 /// The graph as file text in the canonical layout.
 pub fn to_file_text(graph: &Graph) -> Result<String, WriteError> {
     let mut out = String::with_capacity(64 + 128 * (graph.entity_count() + graph.relation_count()));
@@ -78,20 +95,7 @@ pub fn to_file_text(graph: &Graph) -> Result<String, WriteError> {
     let sources = graph
         .sources()
         .iter()
-        .map(|s| {
-            let mut line = format!("    {{\"id\": {}", quote(&s.id));
-            if let Some(url) = &s.url {
-                let _ = write!(line, ", \"url\": {}", quote(url));
-            }
-            if let Some(title) = &s.title {
-                let _ = write!(line, ", \"title\": {}", quote(title));
-            }
-            if let Some(p) = s.published {
-                let _ = write!(line, ", \"published\": \"{p}\"");
-            }
-            line.push('}');
-            line
-        })
+        .map(|s| format!("    {}", source_text(s)))
         .collect();
     section(&mut out, "sources", sources, false);
 

@@ -397,6 +397,15 @@ pub struct NodePattern {
     pub span: Span,
 }
 
+impl NodePattern {
+    /// Whether this node, in a `CREATE` or `MERGE`, declares one of the
+    /// graph's sources rather than an entity: its only label is `Source`
+    /// ([`crate::graph::SOURCE_LABEL`]).
+    pub fn declares_source(&self) -> bool {
+        matches!(self.labels.as_slice(), [l] if l.name == crate::graph::SOURCE_LABEL)
+    }
+}
+
 /// The direction of a relationship pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {

@@ -1,19 +1,26 @@
 //! Changes to the graph: CREATE, MERGE (with ON CREATE / ON MATCH SET),
 //! SET, REMOVE, DELETE and DETACH DELETE.
 //!
+//! A node whose only label is `Source` in a `CREATE` or `MERGE` declares
+//! one of the graph's sources instead of creating an entity (see
+//! [`declare_source`]).
+//!
 //! Each clause reads with an [`Evaluator`] over the graph as it stands,
 //! then writes; rows are handled in order, so a later row sees what an
 //! earlier one created.
 
 use super::ast::{
-    Create, Delete, Direction, Expr, ExprKind, Merge, PatternPart, Remove, RemoveItem, SetItem,
+    Create, Delete, Direction, Expr, ExprKind, Merge, NodePattern, PatternPart, Remove, RemoveItem,
+    SetItem,
 };
 use super::eval::{Ctx, Matcher, PartState, Table};
 use super::expr::{Env, Evaluator};
 use super::plan::plan_pattern;
 use super::query_error::{QueryError, RuntimeKind};
 use super::value::Value;
-use crate::graph::{EdgeIndex, Entity, Graph, GraphError, NodeIndex, Props, Relation};
+use crate::graph::{
+    Date, EdgeIndex, Entity, Graph, GraphError, NodeIndex, Props, Relation, Source,
+};
 
 fn graph_err(e: GraphError, span: crate::query::ast::Span) -> QueryError {
     match e {
@@ -26,6 +33,12 @@ fn graph_err(e: GraphError, span: crate::query::ast::Span) -> QueryError {
         GraphError::Missing => QueryError::runtime(
             RuntimeKind::EntityNotFound,
             "DeletedEntityAccess",
+            e.to_string(),
+            Some(span),
+        ),
+        GraphError::SourceConflict { .. } => QueryError::runtime(
+            RuntimeKind::ConstraintVerificationFailed,
+            "SourceConflict",
             e.to_string(),
             Some(span),
         ),
@@ -92,6 +105,89 @@ fn to_prop(
     })
 }
 
+/// The node of a pattern part that declares a source: a lone node whose
+/// only label is `Source` (the semantic check has refused one with a
+/// variable or in a relationship).
+fn source_node(part: &PatternPart) -> Option<&NodePattern> {
+    let np = &part.element.start;
+    (part.element.chain.is_empty() && np.declares_source()).then_some(np)
+}
+
+/// The fields a source declaration may give.
+const SOURCE_FIELDS: [&str; 4] = ["id", "url", "title", "published"];
+
+/// Declares the source that `(:Source {id: ..., url: ..., title: ...,
+/// published: ...})` describes, for one row: `id` is required, every
+/// field is text, `published` a date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+/// The same source declared again changes nothing; other fields for a
+/// declared id are refused. Returns whether the source was new.
+fn declare_source(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    np: &NodePattern,
+    names: &[String],
+    row: &[Value],
+) -> Result<bool, QueryError> {
+    let pairs = {
+        let ev = Evaluator::new(graph, ctx);
+        prop_pairs(&ev, np.props.as_ref(), &Env::new(names, row))?
+    };
+    let span = np.span;
+    let what = super::query_error::snippet(ctx.text, span);
+    let mut source = Source {
+        id: String::new(),
+        url: None,
+        title: None,
+        published: None,
+    };
+    for (key, value) in pairs {
+        if !SOURCE_FIELDS.contains(&key.as_str()) {
+            return Err(QueryError::argument(
+                "InvalidSourceField",
+                format!(
+                    "`{what}`: `{key}` is not a field of a source, which has `id`, `url`, `title` and `published`; a node whose only label is Source declares one of the graph's sources (to create an entity labelled Source, add the label afterwards: CREATE (n {{...}}) SET n:Source)"
+                ),
+                span,
+            ));
+        }
+        let Value::Str(text) = value else {
+            return Err(QueryError::type_error(
+                "InvalidSourceField",
+                format!(
+                    "`{what}`: a source's `{key}` must be text, not {}",
+                    value.type_name()
+                ),
+                span,
+            ));
+        };
+        match key.as_str() {
+            "id" => source.id = text,
+            "url" => source.url = Some(text),
+            "title" => source.title = Some(text),
+            _ => {
+                let date = Date::parse(&text).map_err(|e| {
+                    QueryError::argument(
+                        "InvalidSourceField",
+                        format!("`{what}`: `published`: {e}"),
+                        span,
+                    )
+                })?;
+                source.published = Some(date);
+            }
+        }
+    }
+    if source.id.is_empty() {
+        return Err(QueryError::argument(
+            "InvalidSourceField",
+            format!(
+                "`{what}`: a source needs a non-empty `id`, e.g. (:Source {{id: 'kommersant-7534002', url: 'https://www.kommersant.ru/doc/7534002'}})"
+            ),
+            span,
+        ));
+    }
+    graph.declare_source(source).map_err(|e| graph_err(e, span))
+}
+
 /// Creates one pattern part for one row, binding its variables.
 fn create_part(
     graph: &mut Graph,
@@ -100,6 +196,9 @@ fn create_part(
     names: &[String],
     row: &mut [Value],
 ) -> Result<(), QueryError> {
+    if let Some(np) = source_node(part) {
+        return declare_source(graph, ctx, np, names, row).map(|_| ());
+    }
     let mut nodes: Vec<NodeIndex> = Vec::new();
     let node_pats =
         std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
@@ -226,6 +325,9 @@ pub(crate) fn merge(
     m: &Merge,
     table: &mut Table,
 ) -> Result<(), QueryError> {
+    if let Some(np) = source_node(&m.part) {
+        return merge_source(graph, ctx, m, np, table);
+    }
     let mut names = table.names.clone();
     let parts = std::slice::from_ref(&m.part);
     let plan = plan_pattern(graph, parts, &mut names);
@@ -266,6 +368,30 @@ pub(crate) fn merge(
     }
     table.names = names;
     table.rows = out_rows;
+    Ok(())
+}
+
+/// `MERGE (:Source {...})`: declares the source for each row, then runs
+/// the `ON CREATE` actions where it was new and the `ON MATCH` ones where
+/// the graph had it.
+fn merge_source(
+    graph: &mut Graph,
+    ctx: &Ctx<'_>,
+    m: &Merge,
+    np: &NodePattern,
+    table: &mut Table,
+) -> Result<(), QueryError> {
+    for row in std::mem::take(&mut table.rows) {
+        let new = declare_source(graph, ctx, np, &table.names, &row)?;
+        let mut t = Table {
+            names: table.names.clone(),
+            rows: vec![row],
+        };
+        for a in m.actions.iter().filter(|a| a.on_create == new) {
+            set(graph, ctx, &a.items, &mut t)?;
+        }
+        table.rows.extend(t.rows);
+    }
     Ok(())
 }
 

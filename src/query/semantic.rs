@@ -215,6 +215,9 @@ fn bind_pattern(
     let before = scope.len();
     let mut rels_here: Vec<String> = Vec::new();
     for part in parts {
+        if how != PatternUse::Match {
+            source_declaration(part)?;
+        }
         let nodes =
             std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
         let single = part.element.chain.is_empty();
@@ -297,6 +300,34 @@ fn bind_pattern(
                 ));
             }
             scope.push((v.name.clone(), Kind::Path));
+        }
+    }
+    Ok(())
+}
+
+/// A node that declares a source (`(:Source {id: ...})` in `CREATE` or
+/// `MERGE`) stands alone: a source is not an entity, so it has no
+/// variable, no path and no relationships.
+fn source_declaration(part: &PatternPart) -> Result<(), QueryError> {
+    let nodes =
+        std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, n)| n));
+    for n in nodes.filter(|n| n.declares_source()) {
+        if !part.element.chain.is_empty() {
+            return Err(err(
+                "SourceInRelationship",
+                "a node whose only label is Source declares one of the graph's sources, which cannot be the end of a relationship: cite a source with the relationship's `source` property, e.g. -[:OWNS {source: 'kommersant-7534002'}]->",
+                n.span,
+            ));
+        }
+        if let Some(v) = n.var.as_ref().or(part.var.as_ref()) {
+            return Err(err(
+                "SourceBoundToVariable",
+                format!(
+                    "a node whose only label is Source declares one of the graph's sources, which is not a node and cannot be bound to `{}`: write (:Source {{id: ..., url: ...}}) without a variable",
+                    v.name
+                ),
+                v.span,
+            ));
         }
     }
     Ok(())

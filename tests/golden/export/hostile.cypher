@@ -1,6 +1,6 @@
-// kg export: entities 10, relations 7.
+// kg export: sources 1, entities 10, relations 7.
 // graph: hostile "names" \ <test>
-// source src https://example.org/a?b=1&c="2" "Title with "quotes", <tags> & ;semicolons;" published 2024-05
+CREATE (:Source {id: 'src', url: 'https://example.org/a?b=1&c="2"', title: 'Title with "quotes", <tags> & ;semicolons;', published: '2024-05'});
 CREATE (:Person {id: 'q', name: 'Anna "Nyusha" O\'Neil', aliases: ['a;b', 'back\\slash']});
 CREATE (:Company {id: 'back\\slash\\', name: 'C:\\Program Files\\ \\"x\\"\\', country: 'RU'});
 CREATE (:Agency {id: 'new\nline', name: 'line one\nline two\r\nline three \u0001 bell\u0007'});

@@ -1,6 +1,6 @@
-// kg export: entities 41, relations 48.
+// kg export: sources 1, entities 41, relations 48.
 // graph: rare-earths-2025
-// source kommersant-7534002 https://www.kommersant.ru/doc/7534002 published 2025-02-26
+CREATE (:Source {id: 'kommersant-7534002', url: 'https://www.kommersant.ru/doc/7534002', published: '2025-02-26'});
 CREATE (:Person {id: 'vladimir-putin', name: 'Vladimir Putin', aliases: ['Putin'], position: 'President of Russia'});
 CREATE (:Person {id: 'donald-trump', name: 'Donald Trump', aliases: ['Trump'], position: 'President of the United States'});
 CREATE (:Person {id: 'alexander-nesis', name: 'Alexander Nesis', aliases: ['Nesis']});

@@ -1,0 +1,1 @@
+CREATE (:Source {id: 'news', published: '2024-13'});

@@ -1,0 +1,1 @@
+CREATE (s:Source {id: 'news'}) RETURN s;

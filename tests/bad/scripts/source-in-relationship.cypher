@@ -1,0 +1,1 @@
+CREATE (:Company {id: 'acme'})-[:CITED_BY]->(:Source {id: 'news'});

@@ -1,0 +1,1 @@
+CREATE (:Source {url: 'https://example.org/a', title: 'No id'});
