@@ -211,12 +211,12 @@ fn show_as_json_has_the_node_and_relationship_shapes() {
 
 #[test]
 fn an_unknown_name_suggests_the_closest() {
-    let r = run(&["show", "Rosnedr"]);
+    let r = run(&["show", "Rosnerda"]);
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout, "");
     assert_eq!(
         r.stderr,
-        "kg: no entity is called \"Rosnedr\"; did you mean \"Rosnedra\"?\n"
+        "kg: no entity is called \"Rosnerda\"; did you mean \"Rosnedra\" (rosnedra)?\n"
     );
 }
 

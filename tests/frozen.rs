@@ -755,6 +755,7 @@ fn names_aliases_ids_in_any_case_and_unknown_names_resolve_the_same_from_the_sna
         "ARMZ-2",
         "armz holding",
         "Mixed-Case-ID",
+        "mixed-case-id",
         "i. petrov",
         "china nonferrous metal",
         "nfc-bank",
@@ -772,12 +773,13 @@ fn names_aliases_ids_in_any_case_and_unknown_names_resolve_the_same_from_the_sna
     }
     // Unknown and ambiguous names: the same message and exit code.
     let refused = [
-        ("Rosatm", "did you mean \"Rosatom\""),
-        ("atomredmedzolot", "did you mean"),
-        ("Ivan Petrow", "did you mean \"Ivan Petrov\""),
-        ("mixed-case-di", "did you mean \"Mixed-Case-ID\""),
-        // An id is exact unless it is all lower case.
-        ("mixed-case-id", "did you mean \"Mixed-Case-ID\""),
+        ("Rosatm", "did you mean \"Rosatom\" (rosatom)"),
+        (
+            "atomredmedzolot",
+            "is ambiguous: it is part of the names of rosatom-nedra (Rosatom Nedra, Company), or armz-2",
+        ),
+        ("Ivan Petrow", "did you mean \"Ivan Petrov\" (Mixed-Case-ID)"),
+        ("mixed-case-di", "did you mean \"Ivan Petrov\" (Mixed-Case-ID)"),
         ("zzzzzzzz", "no entity is called \"zzzzzzzz\""),
         ("nfc", "is ambiguous"),
         (
@@ -827,16 +829,21 @@ fn the_example_graph_and_a_generated_one_resolve_names_the_same_from_the_snapsho
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         env.same_frozen(&graph, &["owners", "--ultimate", name]);
     }
-    let r = env.same_frozen(&graph, &["show", "Rosnedr"]);
+    let r = env.same_frozen(&graph, &["show", "Rosnedar"]);
     assert_eq!(
         r.stderr,
-        "kg: no entity is called \"Rosnedr\"; did you mean \"Rosnedra\"?\n"
+        "kg: no entity is called \"Rosnedar\"; did you mean \"Rosnedra\" (rosnedra)?\n"
     );
     let r = env.same_frozen(&graph, &["owners", "Tomtorskoe"]);
-    assert_eq!(
-        r.stderr,
-        "kg: no entity is called \"Tomtorskoe\"; did you mean \"Tomtor\"?\n"
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = env.same_frozen(&graph, &["show", "Krasnoyarsk"]);
+    assert!(
+        r.stdout.starts_with("Krasnoyarsk Territory  [Region]"),
+        "{}",
+        r.stdout
     );
+    let r = env.same_frozen(&graph, &["show", "Ros"]);
+    assert!(r.stderr.contains("is ambiguous"), "{}", r.stderr);
     let r = env.same_frozen(&graph, &["query", "OWNERS OF 'Rosatm'"]);
     assert!(
         r.stderr.contains("did you mean \"Rosatom\""),

@@ -179,17 +179,18 @@ fn a_path_lists_each_relation_with_its_type_and_dates() {
 
 #[test]
 fn an_unknown_name_suggests_the_closest() {
-    let r = run(&["owners", "Tomtorskoe"]);
+    let r = run(&["owners", "Tomtarskoye"]);
     assert_eq!(r.code, 1);
     assert_eq!(r.stdout, "");
     assert_eq!(
         r.stderr,
-        "kg: no entity is called \"Tomtorskoe\"; did you mean \"Tomtor\"?\n"
+        "kg: no entity is called \"Tomtarskoye\"; did you mean \"Tomtorskoye\" (tomtorskoye)?\n"
     );
-    let r = run(&["path", "Putin", "Rostek"]);
+    // Through an alias (Rostekh), the main name.
+    let r = run(&["path", "Putin", "Rostex"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("did you mean \"Rostekh\""),
+        r.stderr.contains("did you mean \"Rostec\" (rostec)"),
         "{}",
         r.stderr
     );
@@ -197,7 +198,7 @@ fn an_unknown_name_suggests_the_closest() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "error at line 1, column 11: no entity is called \"Rosatm\"; did you mean \"Rosatom\"?\n  OWNERS OF 'Rosatm'\n            ^^^^^^^^\n"
+        "error at line 1, column 11: no entity is called \"Rosatm\"; did you mean \"Rosatom\" (rosatom)?\n  OWNERS OF 'Rosatm'\n            ^^^^^^^^\n"
     );
 }
 

@@ -6,6 +6,7 @@ pub mod adjacency;
 pub mod cache;
 pub mod column;
 pub mod date;
+pub mod fold;
 pub mod frozen;
 pub mod id_key;
 pub mod intern;

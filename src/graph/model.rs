@@ -459,9 +459,11 @@ fn prefetch(address: usize) {
 #[inline]
 fn prefetch(_address: usize) {}
 
-/// Lower-cases a name for the case-insensitive name index.
+/// The key of a name or alias in the name index: its look-up key
+/// ([`super::fold::name_key`]: case, diacritics and Cyrillic or Latin
+/// spelling folded).
 pub fn fold_name(name: &str) -> Box<str> {
-    name.trim().to_lowercase().into()
+    super::fold::name_key(name).into()
 }
 
 impl Graph {
@@ -829,15 +831,23 @@ impl Graph {
         }
     }
 
-    /// Entities whose name or an alias equals `name`, ignoring case.
+    /// Entities whose name or an alias has the look-up key of `name`
+    /// ([`super::fold::name_key`]: the same name in any case, with or
+    /// without diacritics, in Cyrillic or Latin letters).
     pub fn by_name(&self, name: &str) -> Cow<'_, [NodeIndex]> {
+        self.by_name_key(&fold_name(name))
+    }
+
+    /// Entities whose name or an alias has the look-up key `key`.
+    pub fn by_name_key(&self, key: &str) -> Cow<'_, [NodeIndex]> {
         match &self.frozen {
-            Some(f) => Cow::Owned(f.by_name(&fold_name(name))),
-            None => Cow::Borrowed(self.by_name.get(&fold_name(name)).map_or(&[], |v| v)),
+            Some(f) => Cow::Owned(f.by_name(key)),
+            None => Cow::Borrowed(self.by_name.get(key).map_or(&[], |v| v)),
         }
     }
 
-    /// Every folded name and alias with its entities, for suggestions.
+    /// Every look-up key of a name or alias with its entities, for
+    /// partial matches and suggestions.
     pub fn names(&self) -> impl Iterator<Item = (&str, Cow<'_, [NodeIndex]>)> + '_ {
         match &self.frozen {
             Some(f) => Either::Left(f.names().map(|(k, v)| (k, Cow::Owned(v)))),

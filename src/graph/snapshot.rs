@@ -73,8 +73,9 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 /// The first bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
 /// The version of the snapshot layout this build reads and writes; a
-/// snapshot of another version is rebuilt.
-pub const SNAPSHOT_VERSION: u32 = 3;
+/// snapshot of another version is rebuilt. Version 4: the name table
+/// holds look-up keys (`fold::name_key`), not names in lower case.
+pub const SNAPSHOT_VERSION: u32 = 4;
 
 /// How deep lists may nest inside a property value.
 const MAX_DEPTH: usize = 16;
