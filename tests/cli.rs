@@ -316,11 +316,12 @@ fn query_table_output_names_columns_as_written() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "| p.name            | type(r)  | controlled |\n\
-         |-------------------|----------|------------|\n\
-         | Alexander Nesis   | CONTROLS | EAST Group |\n\
-         | Mikhail Prokhorov | CONTROLS | Intergeo   |\n\
-         (2 rows)\n"
+        "| p.name              | type(r)  | controlled  |\n\
+         |---------------------|----------|-------------|\n\
+         | Alexander Nesis     | CONTROLS | EAST Group  |\n\
+         | EAST Group managers | CONTROLS | Tomtorskoye |\n\
+         | Mikhail Prokhorov   | CONTROLS | Intergeo    |\n\
+         (3 rows)\n"
     );
 }
 
@@ -385,7 +386,7 @@ fn query_reads_a_file_or_stdin_and_runs_every_statement() {
     );
     let r = run(&["query", "-f", f.to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, "{\"deposits\":3}\n{\"people\":4}\n");
+    assert_eq!(r.stdout, "{\"deposits\":3}\n{\"people\":5}\n");
     let r = run_stdin(&["query", "-", "--format", "csv"], "RETURN 1 + 1 AS two");
     assert_eq!(r.stdout, "two\r\n2\r\n");
     let r = run(&[
