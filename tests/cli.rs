@@ -191,6 +191,105 @@ fn show_finds_an_entity_by_a_former_name_ignoring_case() {
     insta::assert_snapshot!("show_atomredmedzoloto", r.stdout);
 }
 
+/// What a person said stands on relations from that person, so that the
+/// person's card lists it.
+#[test]
+fn a_persons_card_lists_what_the_person_stated() {
+    let putin = run(&["show", "Putin"]);
+    assert_eq!(putin.code, 0, "{}", putin.stderr);
+    assert!(
+        putin.stdout.contains(
+            "  -[PROPOSED]-> United States (united-states)  since 2025-02-24\n      commodity: aluminium; condition: US market open to Russian aluminium; expected_effect: would help restrain prices; proposal: resume Russian aluminium deliveries to the US market; supplier: Russia; tonnes_per_year: 2000000\n      source: kommersant-7534002 <https://www.kommersant.ru/doc/7534002>, para 2, para 3, para 12\n"
+        ),
+        "{}",
+        putin.stdout
+    );
+    assert!(
+        putin
+            .stdout
+            .contains("  -[COMPARED_RESERVES_WITH]-> Ukraine (ukraine)  since 2025-02-24\n"),
+        "{}",
+        putin.stdout
+    );
+    let trump = run(&["show", "Trump"]);
+    assert_eq!(trump.code, 0, "{}", trump.stderr);
+    assert!(
+        trump.stdout.contains(
+            "  -[EXPRESSED_INTEREST_IN]-> Russia (russia)  since 2025-02-24\n      interested_party: United States; what: [\"very large rare-earth reserves\", \"other resources of value\"]\n      source: kommersant-7534002 <https://www.kommersant.ru/doc/7534002>, para 5\n"
+        ),
+        "{}",
+        trump.stdout
+    );
+    assert!(
+        trump
+            .stdout
+            .contains("  -[IN_TALKS_WITH]-> Vladimir Putin (vladimir-putin)  since 2025-02-24\n"),
+        "{}",
+        trump.stdout
+    );
+    // No statement is left on a relation between countries.
+    let r = run(&[
+        "query",
+        "MATCH (:Country)-[r]->(:Country) WHERE r.stated_by IS NOT NULL RETURN count(*) AS n",
+    ]);
+    assert_eq!(r.stdout, "| n |\n|---|\n| 0 |\n(1 row)\n");
+}
+
+/// Russian names are aliases: a reader may type them.
+#[test]
+fn entities_are_found_by_their_russian_names() {
+    for (name, first_line) in [
+        ("Путин", "Vladimir Putin  [Person]  id: vladimir-putin\n"),
+        (
+            "дональд трамп",
+            "Donald Trump  [Person]  id: donald-trump\n",
+        ),
+        ("Томторское", "Tomtorskoye  [Deposit]  id: tomtorskoye\n"),
+        ("РОСНЕДРА", "Rosnedra  [Agency]  id: rosnedra\n"),
+        (
+            "Атомредмедзолото",
+            "Rosatom Nedra  [Company]  id: rosatom-nedra\n",
+        ),
+        ("группа ИСТ", "EAST Group  [Company]  id: east-group\n"),
+        ("Тува", "Tuva  [Region]  id: tuva\n"),
+    ] {
+        let r = run(&["show", name]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(r.stdout.starts_with(first_line), "{name}: {}", r.stdout);
+    }
+    let r = run(&["owners", "Ак-Сугское", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("\r\nIntergeo,intergeo,CONTROLS,"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Russia's rare-earth output is "practically none": a query for
+/// producers does not list it, and the relation that says so is found by
+/// its own type.
+#[test]
+fn a_query_for_producers_does_not_list_a_country_that_produces_almost_nothing() {
+    let r = run(&[
+        "query",
+        "MATCH (c)-[:PRODUCES]->({id: 'rare-earth-metals'}) RETURN c.name AS producer",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "| producer |\n|----------|\n| China    |\n(1 row)\n"
+    );
+    let r = run(&[
+        "query",
+        "MATCH (c)-[r:HAS_NEGLIGIBLE_PRODUCTION]->({id: 'rare-earth-metals'}) RETURN c.name AS country, r.locator AS paragraph ORDER BY paragraph",
+    ]);
+    assert_eq!(
+        r.stdout,
+        "| country | paragraph |\n|---------|-----------|\n| Russia  | para 2    |\n| Russia  | para 7    |\n(2 rows)\n"
+    );
+}
+
 #[test]
 fn show_as_json_has_the_node_and_relationship_shapes() {
     let r = run(&["show", "Intergeo", "--format", "json"]);
@@ -346,11 +445,12 @@ fn query_table_output_names_columns_as_written() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "| p.name            | type(r)  | controlled |\n\
-         |-------------------|----------|------------|\n\
-         | Alexander Nesis   | CONTROLS | EAST Group |\n\
-         | Mikhail Prokhorov | CONTROLS | Intergeo   |\n\
-         (2 rows)\n"
+        "| p.name              | type(r)  | controlled  |\n\
+         |---------------------|----------|-------------|\n\
+         | Alexander Nesis     | CONTROLS | EAST Group  |\n\
+         | EAST Group managers | CONTROLS | Tomtorskoye |\n\
+         | Mikhail Prokhorov   | CONTROLS | Intergeo    |\n\
+         (3 rows)\n"
     );
 }
 
@@ -415,7 +515,7 @@ fn query_reads_a_file_or_stdin_and_runs_every_statement() {
     );
     let r = run(&["query", "-f", f.to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, "{\"deposits\":3}\n{\"people\":4}\n");
+    assert_eq!(r.stdout, "{\"deposits\":3}\n{\"people\":5}\n");
     let r = run_stdin(&["query", "-", "--format", "csv"], "RETURN 1 + 1 AS two");
     assert_eq!(r.stdout, "two\r\n2\r\n");
     let r = run(&[

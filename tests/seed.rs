@@ -159,6 +159,38 @@ fn mentions(text: &str, needle: &str) -> bool {
     })
 }
 
+/// The words of `text`: runs of letters and digits, lowercased. Hyphens,
+/// apostrophes, `$` and other punctuation separate words, so
+/// "Rare-earth" is "rare earth" and "$10.78" is "10 78".
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Words that say nothing about which entity a name means ("s" is what is
+/// left of a possessive "'s").
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "at", "by", "for", "in", "of", "on", "s", "the", "to", "with",
+];
+
+/// Whether `paragraph` names an entity called `name`: every word of the
+/// name but the stop words is a word of the paragraph, in any order and
+/// case. "Rare-earth metals" is named by "the rare earth metals industry",
+/// "EAST Group managers" by "the managers of the Alexander Nesis EAST
+/// Group"; "US" is not named by "Russia" nor "Putin's interview" by a
+/// paragraph about Putin that never speaks of an interview.
+fn names_entity(paragraph: &str, name: &str) -> bool {
+    let have: BTreeSet<String> = words(paragraph).into_iter().collect();
+    let need: Vec<String> = words(name)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .collect();
+    !need.is_empty() && need.iter().all(|w| have.contains(w))
+}
+
 fn entities_by_id(g: &Value) -> BTreeMap<&str, &Value> {
     records(g, "entities")
         .iter()
@@ -166,8 +198,71 @@ fn entities_by_id(g: &Value) -> BTreeMap<&str, &Value> {
         .collect()
 }
 
-fn paragraph_number(locator: &str) -> Option<usize> {
-    locator.strip_prefix("para ")?.parse().ok()
+/// The paragraphs a seed locator cites: `"para N"`, or several joined by
+/// `", "` in increasing order (`"para 2, para 3"`) when a fact takes its
+/// details or its date from more than one paragraph. `None` when the
+/// locator is not of that form.
+fn paragraph_numbers(locator: &str) -> Option<Vec<usize>> {
+    let numbers = locator
+        .split(", ")
+        .map(|part| part.strip_prefix("para ")?.parse::<usize>().ok())
+        .collect::<Option<Vec<usize>>>()?;
+    let increasing = numbers.windows(2).all(|w| w[0] < w[1]);
+    (increasing && numbers.first().is_some_and(|&n| n >= 1)).then_some(numbers)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Dates the article gives in words rather than as a date. It is dated 26
+/// February 2025 (paragraph 1), so "the end of last year" is late 2024,
+/// recorded to the month as December 2024.
+const DATES_IN_OTHER_WORDS: &[(&str, &str)] = &[("2024-12", "end of last year")];
+
+/// Whether `paragraph` states the date `date` (`YYYY`, `YYYY-MM` or
+/// `YYYY-MM-DD`) as the article writes dates: "2024", "March 2024",
+/// "February 24" (or "24 February"), or in the words of
+/// [`DATES_IN_OTHER_WORDS`].
+fn states_date(paragraph: &str, date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let month = |m: &str| {
+        m.parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+    };
+    let plain = match parts.as_slice() {
+        [y] => mentions(paragraph, y),
+        [y, m] => month(m).is_some_and(|m| mentions(paragraph, &format!("{m} {y}"))),
+        [_, m, d] => month(m).is_some_and(|m| {
+            let d = d.trim_start_matches('0');
+            mentions(paragraph, &format!("{m} {d}")) || mentions(paragraph, &format!("{d} {m}"))
+        }),
+        _ => false,
+    };
+    plain
+        || DATES_IN_OTHER_WORDS
+            .iter()
+            .any(|&(d, words)| d == date && mentions(paragraph, words))
+}
+
+/// The relation's `since` and `until`, where present.
+fn dates(r: &Value) -> Vec<&str> {
+    ["since", "until"]
+        .iter()
+        .filter_map(|k| r.get(*k).and_then(Value::as_str))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -358,8 +453,8 @@ fn every_relation_has_source_locator_and_note_but_no_quote() {
         );
         let locator = str_field(r, "locator");
         assert!(
-            paragraph_number(locator).is_some_and(|n| n >= 1),
-            "{GRAPH}: locator {locator:?} is not \"para N\" in {r}"
+            paragraph_numbers(locator).is_some(),
+            "{GRAPH}: locator {locator:?} is not \"para N\" or \"para N, para M\" (increasing) in {r}"
         );
         assert!(
             !str_field(r, "note").trim().is_empty(),
@@ -372,6 +467,9 @@ fn every_relation_has_source_locator_and_note_but_no_quote() {
     }
 }
 
+/// Every relation's cited paragraphs name both of its ends (by name or
+/// alias, see [`names_entity`]), and each cited paragraph is there for a
+/// reason: it names one of the ends or states one of the relation's dates.
 #[test]
 fn relation_locators_point_at_paragraphs_that_name_both_entities() {
     let Some(paras) = article_paragraphs() else {
@@ -382,28 +480,209 @@ fn relation_locators_point_at_paragraphs_that_name_both_entities() {
     let mut problems = Vec::new();
     for r in records(&g, "relations") {
         let locator = str_field(r, "locator");
-        let Some(para) = paragraph_number(locator)
-            .filter(|n| (1..=paras.len()).contains(n))
-            .map(|n| &paras[n - 1])
+        let Some(cited) = paragraph_numbers(locator)
+            .filter(|ns| ns.iter().all(|n| (1..=paras.len()).contains(n)))
+            .map(|ns| ns.iter().map(|n| &paras[n - 1]).collect::<Vec<_>>())
         else {
             problems.push(format!(
-                "{locator:?} is not a paragraph of the article (1..={}): {r}",
+                "{locator:?} is not a list of paragraphs of the article (1..={}): {r}",
                 paras.len()
             ));
             continue;
         };
+        let mut ends = Vec::new();
         for end in ["from", "to"] {
             let id = str_field(r, end);
             let Some(entity) = ids.get(id) else {
                 problems.push(format!("unknown {end} id {id:?}"));
                 continue;
             };
-            if !names(entity).iter().any(|n| mentions(para, n)) {
+            ends.push(*entity);
+            if !cited
+                .iter()
+                .any(|p| names(entity).iter().any(|n| names_entity(p, n)))
+            {
                 problems.push(format!(
-                    "{locator} does not mention {end} {id} ({:?}): {r}",
+                    "{locator} does not name {end} {id} ({:?}): {r}",
                     names(entity)
                 ));
             }
+        }
+        for (n, p) in paragraph_numbers(locator).unwrap().iter().zip(&cited) {
+            let names_an_end = ends
+                .iter()
+                .any(|e| names(e).iter().any(|name| names_entity(p, name)));
+            let states_a_date = dates(r).iter().any(|d| states_date(p, d));
+            if !names_an_end && !states_a_date {
+                problems.push(format!(
+                    "para {n} names neither end and states none of the dates of {r}"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{GRAPH}:\n{}", problems.join("\n"));
+}
+
+/// A dated relation cites the paragraph that gives its date: a fact told
+/// in one paragraph and dated in another cites both.
+#[test]
+fn dated_relations_cite_the_paragraph_that_gives_the_date() {
+    let Some(paras) = article_paragraphs() else {
+        return;
+    };
+    let g = graph();
+    let mut problems = Vec::new();
+    for r in records(&g, "relations") {
+        let locator = str_field(r, "locator");
+        let cited: Vec<&String> = paragraph_numbers(locator)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|n| paras.get(n.wrapping_sub(1)))
+            .collect();
+        for date in dates(r) {
+            if !cited.iter().any(|p| states_date(p, date)) {
+                problems.push(format!("{locator} does not give the date {date}: {r}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{GRAPH}:\n{}", problems.join("\n"));
+}
+
+/// The strings of a props map: its string values and the strings in its
+/// lists, each with its key.
+fn prop_strings(owner: &Value) -> Vec<(String, &str)> {
+    let Some(props) = owner.get("props").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, v) in props {
+        match v {
+            Value::String(s) => out.push((format!("props.{key}"), s.as_str())),
+            Value::Array(items) => out.extend(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| (format!("props.{key}"), s)),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// How many consecutive words a text may share with the article: notes
+/// are in the graph's own words, not the article's sentences.
+const LONGEST_SHARED_RUN: usize = 7;
+
+/// The longest run of words, at least [`LONGEST_SHARED_RUN`] + 1 long,
+/// that `text` shares with `grams` (the article's word runs of that
+/// length), or `None`.
+fn shared_run(text: &str, grams: &BTreeSet<Vec<String>>) -> Option<String> {
+    let w = words(text);
+    w.windows(LONGEST_SHARED_RUN + 1)
+        .find(|run| grams.contains(*run))
+        .map(|run| run.join(" "))
+}
+
+#[test]
+fn no_note_name_or_property_copies_eight_words_of_the_article() {
+    let Some(paras) = article_paragraphs() else {
+        return;
+    };
+    let grams: BTreeSet<Vec<String>> = paras
+        .iter()
+        .flat_map(|p| {
+            words(p)
+                .windows(LONGEST_SHARED_RUN + 1)
+                .map(<[String]>::to_vec)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let g = graph();
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    for e in records(&g, "entities") {
+        let id = str_field(e, "id");
+        texts.extend(names(e).into_iter().map(|n| (format!("{id}: name"), n)));
+        texts.extend(
+            prop_strings(e)
+                .into_iter()
+                .map(|(k, s)| (format!("{id}: {k}"), s)),
+        );
+    }
+    for r in records(&g, "relations") {
+        let at = format!(
+            "{} -{}-> {}",
+            str_field(r, "from"),
+            str_field(r, "type"),
+            str_field(r, "to")
+        );
+        texts.push((format!("{at}: note"), str_field(r, "note")));
+        texts.extend(
+            prop_strings(r)
+                .into_iter()
+                .map(|(k, s)| (format!("{at}: {k}"), s)),
+        );
+    }
+    let copies: Vec<String> = texts
+        .iter()
+        .filter_map(|(at, text)| shared_run(text, &grams).map(|run| format!("{at}: {run:?}")))
+        .collect();
+    assert!(
+        copies.is_empty(),
+        "{GRAPH}: words copied from the article:\n{}",
+        copies.join("\n")
+    );
+}
+
+/// An alias the article does not use (a Russian name, a transliteration,
+/// a short form of our own) is listed in the entity's
+/// `props.aliases_not_in_article`, and `props.alias_source` says where
+/// such aliases come from; a listed alias is an alias of the entity and
+/// really absent from the article.
+#[test]
+fn aliases_absent_from_the_article_are_marked_so() {
+    let Some(paras) = article_paragraphs() else {
+        return;
+    };
+    let article = paras.join("\n\n");
+    let g = graph();
+    let mut problems = Vec::new();
+    for e in records(&g, "entities") {
+        let id = str_field(e, "id");
+        let aliases: Vec<&str> = names(e)[1..].to_vec();
+        let props = e.get("props");
+        let listed: Vec<&str> = props
+            .and_then(|p| p.get("aliases_not_in_article"))
+            .and_then(Value::as_array)
+            .map(|items| items.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let source = props
+            .and_then(|p| p.get("alias_source"))
+            .and_then(Value::as_str);
+        for alias in &aliases {
+            let in_article = mentions(&article, alias);
+            if in_article == listed.contains(alias) {
+                problems.push(format!(
+                    "{id}: alias {alias:?} is {} the article but {} in aliases_not_in_article",
+                    if in_article { "in" } else { "not in" },
+                    if in_article { "listed" } else { "not listed" },
+                ));
+            }
+        }
+        for item in &listed {
+            if !aliases.contains(item) {
+                problems.push(format!("{id}: {item:?} is listed but is not an alias"));
+            }
+        }
+        if listed.is_empty() != source.is_none() {
+            problems.push(format!(
+                "{id}: alias_source must be given exactly when aliases_not_in_article is"
+            ));
+        }
+        if source.is_some_and(|s| !s.contains("not stated in the article")) {
+            problems.push(format!(
+                "{id}: alias_source does not say the aliases are not stated in the article"
+            ));
         }
     }
     assert!(problems.is_empty(), "{GRAPH}:\n{}", problems.join("\n"));
@@ -467,7 +746,8 @@ fn ownership_and_licence_facts_carry_their_dates() {
     assert_eq!(date(revoked, "since").as_deref(), Some("2024"));
     find("mikhail-prokhorov", ownership, "intergeo");
     find("rostec", ownership, "promising-mining-projects");
-    find("east-group", ownership, "tomtorskoye");
+    find("east-group-managers", ownership, "tomtorskoye");
+    find("east-group-managers", &["MANAGES"], "east-group");
     find("alexander-nesis", ownership, "east-group");
     find("first-mining-company", &["PART_OF"], "rosatom-nedra");
     find("rosatom-nedra", &["PART_OF"], "rosatom");
@@ -498,4 +778,90 @@ fn mentions_matches_whole_words_ignoring_case() {
     assert!(mentions("www.kommersant.ru/doc/1", "kommersant.ru"));
     assert!(!mentions("Russia has", "US"));
     assert!(!mentions("at least", "EAST"));
+    assert!(!mentions("the Tomtorskoye deposit", "Tomtor"));
+}
+
+#[test]
+fn an_entity_is_named_when_every_word_of_a_name_is_there() {
+    assert!(names_entity(
+        "owned by the managers of the Alexander Nesis EAST Group",
+        "EAST Group managers"
+    ));
+    assert!(names_entity(
+        "a meeting on the development of the rare earth metals industry",
+        "Rare-earth metals"
+    ));
+    assert!(names_entity(
+        "Mr. Putin noted. A transcript of his interview",
+        "Putin's interview"
+    ));
+    assert!(!names_entity(
+        "Vladimir Putin has invited",
+        "Putin's interview"
+    ));
+    assert!(!names_entity("the EAST Group", "EAST Group managers"));
+    assert!(!names_entity("Russia has", "US"));
+    assert!(!names_entity("at least", "EAST"));
+    assert!(!names_entity("of the", "The Of"));
+}
+
+#[test]
+fn locators_cite_one_or_more_paragraphs_in_order() {
+    assert_eq!(paragraph_numbers("para 9"), Some(vec![9]));
+    assert_eq!(paragraph_numbers("para 2, para 3"), Some(vec![2, 3]));
+    assert_eq!(
+        paragraph_numbers("para 2, para 3, para 12"),
+        Some(vec![2, 3, 12])
+    );
+    for bad in [
+        "para 3, para 2",
+        "para 2, para 2",
+        "para 0",
+        "para 2,para 3",
+        "paras 2, 3",
+        "p. 2",
+        "",
+    ] {
+        assert_eq!(paragraph_numbers(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn dates_are_found_as_the_article_writes_them() {
+    assert!(states_date("on the evening of February 24.", "2025-02-24"));
+    assert!(states_date("February 26, 2025", "2025-02-26"));
+    assert!(!states_date("February 26, 2025", "2025-02-24"));
+    assert!(!states_date("February 240", "2025-02-24"));
+    assert!(states_date("signed in March 2024, but", "2024-03"));
+    assert!(!states_date("signed in March 2025", "2024-03"));
+    assert!(states_date("but in 2024 Rosnedra decided", "2024"));
+    assert!(!states_date("from $7.62 billion in 20245", "2024"));
+    assert!(states_date(
+        "At the end of last year, X received",
+        "2024-12"
+    ));
+    assert!(!states_date(
+        "At the end of last year, X received",
+        "2024-11"
+    ));
+}
+
+#[test]
+fn a_run_of_eight_shared_words_is_found_and_seven_are_not() {
+    let article = "Most of the major rare earth projects are currently frozen today.";
+    let grams: BTreeSet<Vec<String>> = words(article)
+        .windows(LONGEST_SHARED_RUN + 1)
+        .map(<[String]>::to_vec)
+        .collect();
+    assert_eq!(
+        shared_run(
+            "Note: most of the MAJOR rare-earth projects are frozen.",
+            &grams
+        ),
+        Some("most of the major rare earth projects are".to_owned())
+    );
+    assert_eq!(
+        shared_run("Of the major rare earth projects, most are frozen.", &grams),
+        None
+    );
 }
