@@ -181,7 +181,7 @@ fn an_ambiguous_prefix_lists_the_candidates_with_names_and_ids() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.starts_with(
-            "kg: \"Ros\" is ambiguous: it is part of the names of rostec (Rostec, Company), or rosatom (Rosatom, Company)"
+            "kg: \"Ros\" is ambiguous: it is part of the names of russia (Russia, Country), or rostec (Rostec, Company), or rosatom (Rosatom, Company)"
         ),
         "{}",
         r.stderr
