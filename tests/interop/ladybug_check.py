@@ -26,6 +26,11 @@ def main():
     with open("load-ladybug.cypher", encoding="utf-8") as f:
         for st in statements(f.read()):
             conn.execute(st)
+    json.dump(answers(conn, queries), sys.stdout, ensure_ascii=False)
+
+
+def answers(conn, queries):
+    """The rows of each query ({"name": "cypher"}) as {"name": [[...]]}."""
     out = {}
     for name, q in queries.items():
         result = conn.execute(q)
@@ -33,7 +38,7 @@ def main():
         while result.has_next():
             rows.append(result.get_next())
         out[name] = rows
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    return out
 
 
 if __name__ == "__main__":

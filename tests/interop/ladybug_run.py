@@ -8,9 +8,13 @@ Usage: python ladybug_run.py DATABASE_PATH < input.json
 """
 
 import json
+import os
 import sys
 
 import ladybug
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ladybug_check import answers  # noqa: E402
 
 
 def main():
@@ -22,14 +26,7 @@ def main():
             conn.execute(st)
         except Exception as e:  # name the statement that failed
             sys.exit(f"LadybugDB refused {st!r}: {e}")
-    out = {}
-    for name, q in job["queries"].items():
-        result = conn.execute(q)
-        rows = []
-        while result.has_next():
-            rows.append(result.get_next())
-        out[name] = rows
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    json.dump(answers(conn, job["queries"]), sys.stdout, ensure_ascii=False)
 
 
 if __name__ == "__main__":
