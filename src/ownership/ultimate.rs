@@ -587,7 +587,7 @@ fn solve_cycle(
             Some((_, _, f, x)) => (f.clone(), x.clone()),
             None => {
                 let f = propagate(&b, &on);
-                let x = figures(c.len(), &b, &on, warm.as_deref());
+                let x = figures(&b, &f, &on, warm.as_deref());
                 if x.is_some() {
                     warm.clone_from(&x);
                 }
@@ -709,34 +709,51 @@ fn propagate(b: &[Flow], on: &[(usize, usize, Option<f64>)]) -> Vec<Flow> {
     f
 }
 
-/// The figures of the members of a cycle: `x = a x + b` over the
-/// relations `on` with stated shares, by Gaussian elimination (by
+/// The figures of the members of a cycle that reach the target (per
+/// `f`): `x = a x + b` over the relations `on` with stated shares, by Gaussian elimination (by
 /// iteration above [`DENSE_LIMIT`] members); `None` when the walks do not
 /// add up (a cycle of 100%: no inverse, or a negative solution, which
 /// with at most 100% stated into each member means the same).
 fn figures(
-    n: usize,
     b: &[Flow],
+    f: &[Flow],
     on: &[(usize, usize, Option<f64>)],
     start: Option<&[f64]>,
 ) -> Option<Vec<f64>> {
-    let bx: Vec<f64> = b.iter().map(|f| f.x).collect();
+    // Only the members that reach the target now take part: a cycle of
+    // 100% that does not reach it leaves the figures defined.
+    let keep: Vec<usize> = (0..b.len()).filter(|&i| f[i].reach).collect();
+    let mut at = vec![usize::MAX; b.len()];
+    for (k, &i) in keep.iter().enumerate() {
+        at[i] = k;
+    }
+    let n = keep.len();
+    let on: Vec<(usize, usize, f64)> = on
+        .iter()
+        .filter(|(p, q, _)| at[*p] != usize::MAX && at[*q] != usize::MAX)
+        .filter_map(|&(p, q, share)| Some((at[p], at[q], share?)))
+        .collect();
+    let bx: Vec<f64> = keep.iter().map(|&i| b[i].x).collect();
     let x = if n <= DENSE_LIMIT {
         let mut a = vec![vec![0.0; n]; n];
-        for &(p, q, share) in on {
-            a[q][p] += share.unwrap_or(0.0);
+        for &(p, q, share) in &on {
+            a[q][p] += share;
         }
         solve_dense(a, bx)
     } else {
         let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-        for &(p, q, share) in on {
-            if let Some(s) = share {
-                terms[q].push((p, s));
-            }
+        for &(p, q, share) in &on {
+            terms[q].push((p, share));
         }
-        solve_iterative(&terms, &bx, start)
+        let start: Option<Vec<f64>> = start.map(|s| keep.iter().map(|&i| s[i]).collect());
+        solve_iterative(&terms, &bx, start.as_deref())
     };
-    x.filter(|v| v.iter().all(|&s| s >= -1e-12))
+    let x = x.filter(|v| v.iter().all(|&s| s >= -1e-12))?;
+    let mut out = vec![0.0; b.len()];
+    for (k, &i) in keep.iter().enumerate() {
+        out[i] = x[k];
+    }
+    Some(out)
 }
 
 /// Adds `r` to a list of ranges in order, joining it to the last when
@@ -1181,6 +1198,40 @@ mod tests {
             .all(|a| !a.converged && a.share.is_none() && !a.exact));
         assert_eq!(u.full_cycles.len(), 1);
         assert_eq!(u.full_cycles[0].members, [node(&g, "a"), node(&g, "b")]);
+    }
+
+    #[test]
+    fn a_cycle_of_100_percent_that_no_longer_reaches_the_target_leaves_figures_defined() {
+        // C and D hold each other wholly; D held 10% of A until 2010, and A
+        // controls C: one component over all time, but after 2010 the
+        // closed pair no longer reaches T.
+        let g = graph(
+            &["t", "a", "c", "d"],
+            &[
+                ("a", "OWNS", "t", Some(50.0), None, None),
+                ("d", "OWNS", "a", Some(10.0), None, Some("2010")),
+                ("a", "CONTROLS", "c", None, None, None),
+                ("c", "OWNS", "d", Some(100.0), None, None),
+                ("d", "OWNS", "c", Some(100.0), None, None),
+            ],
+        );
+        let u = ultimate(&g, node(&g, "t"), Direction::Up, None);
+        let a = u.answers.iter().find(|x| x.entity == node(&g, "a"));
+        let a = a.map(|a| {
+            a.windows
+                .iter()
+                .map(|h| (h.window.to_string(), h.share))
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(
+            a,
+            Some(vec![
+                ("-> 2010".to_string(), None),
+                ("2011 ->".to_string(), Some(0.5))
+            ])
+        );
+        assert_eq!(u.full_cycles.len(), 1);
+        assert_eq!(u.full_cycles[0].window.to_string(), "-> 2010");
     }
 
     #[test]
