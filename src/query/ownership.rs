@@ -41,7 +41,7 @@ use super::{Path, QueryResult, Value};
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex};
 use crate::ownership::direct::direct;
 use crate::ownership::path::{shortest, PathOptions};
-use crate::ownership::ultimate::{ultimate, Chain, Held, Ultimate};
+use crate::ownership::ultimate::{ultimate, ultimate_history, Chain, Held, Ultimate};
 use crate::ownership::window::Window;
 use crate::ownership::{round_percent, Direction, Overfull};
 
@@ -349,7 +349,11 @@ fn held_map(h: &Held) -> Value {
 }
 
 fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
-    let u = ultimate(graph, req.entity, req.direction, req.as_of);
+    let u = if req.history {
+        ultimate_history(graph, req.entity, req.direction, req.as_of)
+    } else {
+        ultimate(graph, req.entity, req.direction, req.as_of)
+    };
     let mut problems: Vec<String> = u.problems.iter().map(|p| p.message(graph)).collect();
     problems.extend(u.full_cycles.iter().map(|c| c.message(graph)));
     if req.history {
@@ -397,7 +401,12 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         on_chains.extend(
             u.full_cycles
                 .iter()
-                .filter(|c| !a.converged && a.cycles.iter().any(|&i| u.cycles[i] == c.members))
+                .filter(|c| {
+                    !a.converged
+                        && a.cycles
+                            .iter()
+                            .any(|&i| c.members.iter().any(|m| u.cycles[i].contains(m)))
+                })
                 .map(|c| c.message(graph)),
         );
         let rels = a
