@@ -836,13 +836,17 @@ fn solve_cycle(
                     .map(|(&i, _)| i)
                     .collect();
                 members.sort_unstable();
-                match full.iter_mut().find(|f| f.members == members) {
-                    Some(f) => push_range(&mut f.slices, at..until),
-                    None => full.push(FullSeen {
-                        members,
-                        slices: vec![at..until],
-                    }),
-                }
+                let seen = match full.iter().position(|f| f.members == members) {
+                    Some(i) => i,
+                    None => {
+                        full.push(FullSeen {
+                            members,
+                            slices: Vec::new(),
+                        });
+                        full.len() - 1
+                    }
+                };
+                push_range(&mut full[seen].slices, at..until);
                 for v in s.iter_mut() {
                     v.x = 0.0;
                     v.full |= v.known;
