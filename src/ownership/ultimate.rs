@@ -43,7 +43,7 @@
 //! throughout it, and an answer's [`Held`] windows are the slices in which
 //! it was an ultimate owner, joined where its figure stayed the same.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex as LocalIndex};
@@ -586,8 +586,11 @@ fn links_round_cycle(
     for &k in internal {
         from.entry(sub.edges[k].0).or_default().push(k);
     }
-    let mut todo: Vec<usize> = from.keys().copied().collect();
-    while let Some(p) = todo.pop() {
+    // First in, first out, each entity queued once at a time.
+    let mut todo: VecDeque<usize> = from.keys().copied().collect();
+    let mut queued: HashSet<usize> = todo.iter().copied().collect();
+    while let Some(p) = todo.pop_front() {
+        queued.remove(&p);
         for &k in from.get(&p).map_or(&[][..], Vec::as_slice) {
             let (_, q, e) = sub.edges[k];
             let arriving = link[p].zip(&active[k], |f, on| {
@@ -600,7 +603,9 @@ fn links_round_cycle(
             let next = link[q].zip(&arriving, Link::or);
             if next != link[q] {
                 link[q] = next;
-                todo.push(q);
+                if queued.insert(q) {
+                    todo.push_back(q);
+                }
             }
         }
     }
@@ -641,15 +646,19 @@ fn tops_of_cycle(
     for &k in internal {
         into.entry(sub.edges[k].1).or_default().push(k);
     }
-    let mut todo: Vec<usize> = c.to_vec();
-    while let Some(q) = todo.pop() {
+    let mut todo: VecDeque<usize> = c.iter().copied().collect();
+    let mut queued: HashSet<usize> = c.iter().copied().collect();
+    while let Some(q) = todo.pop_front() {
+        queued.remove(&q);
         for &k in into.get(&q).map_or(&[][..], Vec::as_slice) {
             let p = sub.edges[k].0;
             let via = escape[&q].zip(&active[k], |a, b| a && b);
             let next = escape[&p].zip(&via, |a, b| a || b);
             if next != escape[&p] {
                 escape.insert(p, next);
-                todo.push(p);
+                if queued.insert(p) {
+                    todo.push_back(p);
+                }
             }
         }
     }
