@@ -117,7 +117,8 @@ pub struct Answer {
     /// target pass through while it held, as indexes into
     /// [`Ultimate::cycles`]; empty when there are none.
     pub cycles: Vec<usize>,
-    /// Whether the figure is defined (false behind a [`FullCycle`]).
+    /// Whether the figure is defined throughout its windows (false when,
+    /// at some time, a [`FullCycle`] on its walks left it undefined).
     pub converged: bool,
     /// The windows in which it was an ultimate owner, in order, each with
     /// its figure.
@@ -1109,7 +1110,11 @@ fn ultimate_within(
         let Some(&(_, (share, exact))) = spans.last() else {
             continue;
         };
-        let converged = !flows.flow[o].at(spans[spans.len() - 1].0.start).full;
+        // Undefined at some time of its windows through a cycle of 100%.
+        let behind_full = flows.top[o].zip(&flows.flow[o], |t, f| t && f.full);
+        let converged = !true_ranges(&behind_full, slices.windows.len())
+            .iter()
+            .any(|r| r.start < asked.end && asked.start < r.end);
         let windows: Vec<Held> = spans
             .iter()
             .map(|(range, (share, exact))| Held {
