@@ -57,7 +57,7 @@ fn owners_of_tomtorskoye() {
     assert_eq!(
         csv(&["owners", "Tomtor", "--ultimate"]),
         [
-            "owner,id,effective_share,exact,cycle,cycles,valid_from,valid_to,held,windows,chains,undated,problems",
+            "owner,id,effective_share,exact,cycle,cycles,valid_from,valid_to,window,windows,chains,undated,problems",
             "EAST Group managers,east-group-managers,,false,false,[],,,always,\"[{\"\"effective_share\"\":null,\"\"exact\"\":false,\"\"from\"\":null,\"\"to\"\":null}]\",1,\"[\"\"east-group-managers -CONTROLS-> tomtorskoye\"\"]\",[]",
         ]
     );
@@ -149,9 +149,9 @@ fn a_path_lists_each_relation_with_its_type_and_dates() {
     assert_eq!(
         ok(&["path", "Rostec", "Prokhorov"]),
         "\
-| chain                                                                                                                                                      | length | held            | undated                                                                                    |
-|------------------------------------------------------------------------------------------------------------------------------------------------------------|--------|-----------------|--------------------------------------------------------------------------------------------|
-| Rostec -[CONTROLS]-> PROMISING MINING PROJECTS JSC -[CONTROLS since 2024-12]-> Ak-Sugsky <-[CONTROLS until 2024]- Intergeo <-[CONTROLS]- Mikhail Prokhorov | 4      | 2024-12 -> 2024 | [\"rostec -CONTROLS-> promising-mining-projects\", \"mikhail-prokhorov -CONTROLS-> intergeo\"] |
+| chain                                                                                                                                                      | length | held               | undated                                                                                    |
+|------------------------------------------------------------------------------------------------------------------------------------------------------------|--------|--------------------|--------------------------------------------------------------------------------------------|
+| Rostec -[CONTROLS]-> PROMISING MINING PROJECTS JSC -[CONTROLS since 2024-12]-> Ak-Sugsky <-[CONTROLS until 2024]- Intergeo <-[CONTROLS]- Mikhail Prokhorov | 4      | 2024-12 -> 2024-12 | [\"rostec -CONTROLS-> promising-mining-projects\", \"mikhail-prokhorov -CONTROLS-> intergeo\"] |
 (1 row)
 "
     );
@@ -460,49 +460,79 @@ fn a_self_holding_is_one_owner_counted_once() {
 #[test]
 fn min_share_keeps_answers_at_or_above_the_line() {
     let g = data("min-share");
+    // CSV output of a run with --min-share, whose stderr must be `note`.
+    let noting = |args: &[&str], note: &str| -> Vec<String> {
+        let mut a = args.to_vec();
+        a.extend(["--format", "csv"]);
+        let r = run(&a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        assert_eq!(r.stderr, note, "{a:?}");
+        r.stdout.lines().map(|l| l.to_string()).collect()
+    };
     // A 30%, B 24.9%, C 25%, D controls with no share stated.
     assert_eq!(
         column(&csv(&["-g", &g, "owners", "Target"]), 0),
         ["A", "C", "B", "D"]
     );
+    // D's share is unknown: it is left out, and stderr says so, so that
+    // an empty answer is never read as "nobody holds that much".
+    let left_out = "kg: 1 owner whose share is unknown left out by --min-share 25\n";
     assert_eq!(
         column(
-            &csv(&["-g", &g, "owners", "Target", "--min-share", "25"]),
+            &noting(
+                &["-g", &g, "owners", "Target", "--min-share", "25"],
+                left_out
+            ),
             0
         ),
         ["A", "C"]
     );
     assert_eq!(
-        column(&csv(&["-g", &g, "owners", "Target", "--min-share", "0"]), 0),
+        column(
+            &noting(
+                &["-g", &g, "owners", "Target", "--min-share", "0"],
+                "kg: 1 owner whose share is unknown left out by --min-share 0\n"
+            ),
+            0
+        ),
         ["A", "C", "B"]
     );
     // Holding owns A and B outright: 54.9% in all.
-    let lines = csv(&[
-        "-g",
-        &g,
-        "owners",
-        "Target",
-        "--ultimate",
-        "--min-share",
-        "25",
-    ]);
+    let lines = noting(
+        &[
+            "-g",
+            &g,
+            "owners",
+            "Target",
+            "--ultimate",
+            "--min-share",
+            "25",
+        ],
+        left_out,
+    );
     assert_eq!(column(&lines, 0), ["Holding", "C"]);
     assert_eq!(column(&lines, 2), ["54.9", "25.0"]);
     assert_eq!(
         column(
-            &csv(&[
-                "-g",
-                &g,
-                "owners",
-                "Target",
-                "--ultimate",
-                "--min-share",
-                "60"
-            ]),
+            &noting(
+                &[
+                    "-g",
+                    &g,
+                    "owners",
+                    "Target",
+                    "--ultimate",
+                    "--min-share",
+                    "60"
+                ],
+                "kg: 1 owner whose share is unknown left out by --min-share 60\n"
+            ),
             0
         ),
         Vec::<String>::new()
     );
+    // Without unknown shares left out, nothing is said.
+    let r = run(&["-g", &g, "holdings", "Holding", "--min-share", "25"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
 }
 
 // ----- dates -------------------------------------------------------------
@@ -860,7 +890,7 @@ fn every_answer_carries_its_windows_in_every_format() {
     assert_eq!(j[1]["id"], "y");
     assert_eq!(j[1]["effective_share"], 20.0);
     assert_eq!(j[1]["valid_from"], "2024-03-15");
-    assert_eq!(j[1]["held"], "2024-03-15 ->");
+    assert_eq!(j[1]["window"], "2024-03-15 ->");
     let table = ok(&["-g", &g, "owners", "Target", "--ultimate"]);
     assert!(
         table.contains("| 2020 -> 2023-05 (30%); 2023-06 -> (45%) |"),
@@ -881,7 +911,7 @@ fn every_answer_carries_its_windows_in_every_format() {
         "csv",
     ]);
     assert!(csv.starts_with(
-        "owner,id,effective_share,exact,cycle,cycles,valid_from,valid_to,held,windows,"
+        "owner,id,effective_share,exact,cycle,cycles,valid_from,valid_to,window,windows,"
     ));
     assert!(csv.contains(",2024-03-15,,2024-03-15 ->,"), "{csv}");
     // As of 2022 only the 30% held.
@@ -908,7 +938,7 @@ fn the_history_has_one_period_per_change() {
     assert_eq!(
         ok(&["-g", &g, "owners", "Target", "--ultimate", "--history"]),
         "\
-| held                  | owners                             |
+| period                | owners                             |
 |-----------------------|------------------------------------|
 | -> 2019               | none recorded                      |
 | 2020 -> 2023-05       | Xeno Holding (x) 30%               |
@@ -948,7 +978,7 @@ fn the_history_has_one_period_per_change() {
         "csv",
     ]);
     assert!(
-        r.starts_with("valid_from,valid_to,held,holdings\r\n"),
+        r.starts_with("valid_from,valid_to,period,holdings\r\n"),
         "{r}"
     );
     // --history needs --ultimate and does not go with --explain.
@@ -965,10 +995,27 @@ fn the_history_has_one_period_per_change() {
         "--explain",
     ]);
     assert_eq!(r.code, 2);
-    // HISTORY without ULTIMATE is a syntax error with a caret.
+    // HISTORY without ULTIMATE is a syntax error that says what is right,
+    // with a caret; EXPLAIN has no chains to cite in a history.
     let r = run(&["-g", &g, "query", "OWNERS OF 'Target' HISTORY"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("^"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "syntax error at line 1, column 20: HISTORY follows ULTIMATE: the history is of the ultimate owners (OWNERS OF 'name' ULTIMATE HISTORY)\n  OWNERS OF 'Target' HISTORY\n                     ^\n"
+    );
+    let r = run(&[
+        "-g",
+        &g,
+        "query",
+        "EXPLAIN OWNERS OF 'Target' ULTIMATE HISTORY",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("error at line 1, column 1: EXPLAIN cites the chains of answers;"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -995,7 +1042,7 @@ fn ak_sugsky_history_shows_the_hand_over() {
                 .iter()
                 .map(|o| o["id"].as_str().unwrap().to_string())
                 .collect();
-            (p["held"].as_str().unwrap().to_string(), ids)
+            (p["period"].as_str().unwrap().to_string(), ids)
         })
         .collect();
     let p = |h: &str, ids: &[&str]| (h.to_string(), ids.iter().map(|s| s.to_string()).collect());
@@ -1003,7 +1050,7 @@ fn ak_sugsky_history_shows_the_hand_over() {
         periods,
         [
             p("-> 2024-11", &["mikhail-prokhorov"]),
-            p("2024-12 -> 2024", &["mikhail-prokhorov", "rostec"]),
+            p("2024-12 -> 2024-12", &["mikhail-prokhorov", "rostec"]),
             p("2025 ->", &["rostec"]),
         ]
     );

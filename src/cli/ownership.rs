@@ -75,10 +75,14 @@ pub fn run_path(
 }
 
 /// An ownership answer as a table shows it: the windows only as the
-/// `held` text (`2024-12 ->`, never a bare null), and each period of a
+/// `window`, `period` or `held` text (`2024-12 ->`, never a bare null), and each period of a
 /// history as one line of text per answer.
 pub fn for_table(result: &mut QueryResult) {
-    if !result.columns.iter().any(|c| c == "held") {
+    if !result
+        .columns
+        .iter()
+        .any(|c| c == "held" || c == "window" || c == "period")
+    {
         return;
     }
     for name in ["valid_from", "valid_to", "windows"] {

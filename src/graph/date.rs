@@ -133,6 +133,52 @@ impl Date {
         day_number(self.year, m, d)
     }
 
+    /// The first period at `precision` within this one (`2024` at month
+    /// precision is `2024-01`); itself when it is as precise already.
+    pub fn first_at(self, precision: Precision) -> Date {
+        if precision <= self.precision() {
+            return self;
+        }
+        let month = if self.month == 0 { 1 } else { self.month };
+        match precision {
+            Precision::Month => Date {
+                month,
+                day: 0,
+                ..self
+            },
+            _ => Date {
+                month,
+                day: if self.day == 0 { 1 } else { self.day },
+                ..self
+            },
+        }
+    }
+
+    /// The last period at `precision` within this one (`2024` at month
+    /// precision is `2024-12`); itself when it is as precise already.
+    pub fn last_at(self, precision: Precision) -> Date {
+        if precision <= self.precision() {
+            return self;
+        }
+        let month = if self.month == 0 { 12 } else { self.month };
+        match precision {
+            Precision::Month => Date {
+                month,
+                day: 0,
+                ..self
+            },
+            _ => Date {
+                month,
+                day: if self.day == 0 {
+                    days_in_month(self.year, month)
+                } else {
+                    self.day
+                },
+                ..self
+            },
+        }
+    }
+
     /// The period right after this one, at the same precision: `2024` ->
     /// `2025`, `2024-12` -> `2025-01`, `2024-12-31` -> `2025-01-01`.
     pub fn next(self) -> Date {
@@ -308,6 +354,16 @@ mod tests {
         assert_eq!(d("2023-12-31").last_day() + 1, d("2024-01-01").first_day());
         assert_eq!(d("2000-03-01").first_day() - d("2000-02-28").first_day(), 2);
         assert_eq!(d("1900-03-01").first_day() - d("1900-02-28").first_day(), 1);
+    }
+
+    #[test]
+    fn first_and_last_periods_at_a_finer_precision() {
+        assert_eq!(d("2024").first_at(Precision::Month), d("2024-01"));
+        assert_eq!(d("2024").last_at(Precision::Month), d("2024-12"));
+        assert_eq!(d("2024").last_at(Precision::Day), d("2024-12-31"));
+        assert_eq!(d("2024-02").last_at(Precision::Day), d("2024-02-29"));
+        assert_eq!(d("2024-02").first_at(Precision::Day), d("2024-02-01"));
+        assert_eq!(d("2024-02-10").last_at(Precision::Year), d("2024-02-10"));
     }
 
     #[test]

@@ -218,7 +218,7 @@ mod tests {
         );
         let p = shortest(&g, node(&g, "a"), node(&g, "c"), &options(&[], 5));
         assert_eq!(p.paths.len(), 1);
-        assert_eq!(p.paths[0].window.to_string(), "2024-12 -> 2024");
+        assert_eq!(p.paths[0].window.to_string(), "2024-12 -> 2024-12");
         let p = shortest(&g, node(&g, "a"), node(&g, "d"), &options(&[], 5));
         let found: Vec<String> = p.paths.iter().map(|x| names(&g, x)).collect();
         assert_eq!(found, ["A E F D"]);

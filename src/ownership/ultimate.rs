@@ -1481,7 +1481,7 @@ mod tests {
             [
                 ("-> 2019".to_string(), vec![]),
                 ("2020 -> 2023-05".to_string(), vec![x(0.3)]),
-                ("2023-06 -> 2023".to_string(), vec![x(0.45)]),
+                ("2023-06 -> 2023-12".to_string(), vec![x(0.45)]),
                 (
                     "2024 ->".to_string(),
                     vec![x(0.45), ("Y".to_string(), Some(0.2))]

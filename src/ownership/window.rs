@@ -94,8 +94,34 @@ impl Window {
             ),
             (a, b) => a.or(b),
         };
-        let w = Window { from, to };
+        let w = Window { from, to }.even();
         (!w.is_empty()).then_some(w)
+    }
+
+    /// The same days, with an end that contains the other end written at
+    /// the other's precision (`2024-12 -> 2024` is `2024-12 -> 2024-12`),
+    /// so that a window never reads as ending before it begins. Other
+    /// windows keep the precision written (`2020 -> 2023-05`).
+    pub fn even(self) -> Window {
+        let (Some(a), Some(b)) = (self.from, self.to) else {
+            return self;
+        };
+        let within = |outer: Date, inner: Date| {
+            outer.first_day() <= inner.first_day() && inner.last_day() <= outer.last_day()
+        };
+        if a.precision() < b.precision() && within(a, b) {
+            Window {
+                from: Some(a.first_at(b.precision())),
+                to: Some(b),
+            }
+        } else if b.precision() < a.precision() && within(b, a) {
+            Window {
+                from: Some(a),
+                to: Some(b.last_at(a.precision())),
+            }
+        } else {
+            self
+        }
     }
 
     /// Whether the two windows share a day.
@@ -185,6 +211,7 @@ impl Slices {
             from: self.windows.get(first).and_then(|w| w.from),
             to: self.windows.get(last).and_then(|w| w.to),
         }
+        .even()
     }
 }
 
@@ -314,7 +341,7 @@ mod tests {
         let began = w(Some("2024-12"), None);
         assert_eq!(
             ended.intersect(&began),
-            Some(w(Some("2024-12"), Some("2024")))
+            Some(w(Some("2024-12"), Some("2024-12")))
         );
         assert_eq!(
             w(None, Some("2024-06")).intersect(&w(Some("2024-07"), None)),
@@ -325,6 +352,14 @@ mod tests {
             Some(w(Some("2024-01-01"), None))
         );
         assert_eq!(Window::ALWAYS.intersect(&ended), Some(ended));
+        assert_eq!(
+            w(Some("2024"), Some("2024-03")).even(),
+            w(Some("2024-01"), Some("2024-03"))
+        );
+        assert_eq!(
+            w(Some("2020"), Some("2023-05")).even(),
+            w(Some("2020"), Some("2023-05"))
+        );
         assert_eq!(ended.to_string(), "-> 2024");
         assert_eq!(began.to_string(), "2024-12 ->");
         assert_eq!(Window::ALWAYS.to_string(), "always");
@@ -336,6 +371,8 @@ mod tests {
         let s = Slices::cut([w(None, Some("2024")), w(Some("2024-12"), None)]);
         let text: Vec<String> = s.windows.iter().map(|w| w.to_string()).collect();
         assert_eq!(text, ["-> 2024-11", "2024-12 -> 2024", "2025 ->"]);
+        assert_eq!(s.span(1, 1).to_string(), "2024-12 -> 2024-12");
+        assert_eq!(s.span(0, 1).to_string(), "-> 2024");
         for pair in s.windows.windows(2) {
             assert!(pair[0].meets(&pair[1]));
         }

@@ -225,6 +225,13 @@ pub fn run_ownership_statement(
     let as_of = statement_as_of(statement, params, text, options)?;
     let explain = statement.mode == Some(ExplainMode::Explain);
     let request = |st: &ast::OwnershipStatement, direction| -> Result<_, QueryError> {
+        if explain && st.history {
+            return Err(QueryError::argument(
+                "InvalidArgumentValue",
+                "EXPLAIN cites the chains of answers; a HISTORY has periods, not chains: ask EXPLAIN OWNERS OF ... ULTIMATE, or the HISTORY alone",
+                statement.span,
+            ));
+        }
         Ok(ownership::OwnershipRequest {
             entity: entity_named(graph, &st.name, params, text)?,
             direction,

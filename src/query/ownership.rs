@@ -12,14 +12,14 @@
 //!   unknown), `exact`, `cycle`, `cycles` (the members' ids of each cycle
 //!   the walks pass through, at most [`MAX_CYCLE_MEMBERS`] a cycle, then
 //!   `and N more`), `valid_from` and `valid_to` (the first and
-//!   last day it held, as written; null when open), `held` (the windows as
-//!   text: `2024-12 ->`, `-> 2024`, `always`), `windows` (each window with
-//!   its `from`, `to`, `effective_share` and `exact`), `chains` (how many
+//!   last day it stood at the top, as written; null when open), `window`
+//!   (the windows as text: `2024-12 ->`, `-> 2024`, `always`), `windows`
+//!   (each window with its `from`, `to`, `effective_share` and `exact`), `chains` (how many
 //!   chains are behind it, at most
 //!   [`MAX_CHAINS`](crate::ownership::ultimate::MAX_CHAINS)), `undated`
 //!   (the undated relations on those chains), `problems`;
 //! - `ULTIMATE HISTORY`: one row per period in which the ultimate owners
-//!   and their figures stayed the same: `valid_from`, `valid_to`, `held`,
+//!   and their figures stayed the same: `valid_from`, `valid_to`, `period`,
 //!   `owners` (or `holdings`: each with `name`, `id`, `effective_share`
 //!   and `exact`);
 //! - `PATH FROM a TO b`: `chain` (the chain as text, each relation with its
@@ -239,6 +239,28 @@ fn keep(share: Option<f64>, min_share: Option<f64>) -> bool {
     }
 }
 
+/// The note that `--min-share` left out answers whose share is unknown,
+/// so that an empty answer is not read as "nobody holds that much".
+fn unknown_left_out(
+    req: &OwnershipRequest,
+    shares: impl Iterator<Item = Option<f64>>,
+) -> Option<String> {
+    let min = req.min_share?;
+    let n = shares.filter(Option::is_none).count();
+    let who = match (req.direction, n) {
+        (Direction::Up, 1) => "owner",
+        (Direction::Up, _) => "owners",
+        (Direction::Down, 1) => "holding",
+        (Direction::Down, _) => "holdings",
+    };
+    (n > 0).then(|| {
+        format!(
+            "{n} {who} whose share is unknown left out by --min-share {}",
+            crate::ownership::percent_text(min)
+        )
+    })
+}
+
 /// Answers `OWNERS OF` / `HOLDINGS OF`, direct or ultimate.
 pub fn ownership_rows(graph: &Graph, req: &OwnershipRequest) -> Answered {
     let who = match req.direction {
@@ -293,13 +315,15 @@ pub fn ownership_rows(graph: &Graph, req: &OwnershipRequest) -> Answered {
         }
         rows.push(row);
     }
+    let mut warnings: Vec<String> = d.problems.iter().map(|p| p.message(graph)).collect();
+    warnings.extend(unknown_left_out(req, d.edges.iter().map(|e| e.share)));
     Answered {
         result: QueryResult { columns, rows },
-        warnings: d.problems.iter().map(|p| p.message(graph)).collect(),
+        warnings,
     }
 }
 
-/// The `valid_from`, `valid_to` and `held` values of a list of windows.
+/// The `valid_from`, `valid_to` and text values of a list of windows.
 fn window_values(windows: &[Window]) -> [Value; 3] {
     let from = windows.first().and_then(|w| w.from);
     let to = windows.last().and_then(|w| w.to);
@@ -311,7 +335,7 @@ fn window_values(windows: &[Window]) -> [Value; 3] {
     ]
 }
 
-/// `held` for an answer: its windows, each with its figure when the
+/// The `window` text of an answer: its windows, each with its figure when the
 /// figure changed between them.
 fn held_text(windows: &[Held]) -> String {
     let same = windows
@@ -371,7 +395,7 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         "cycles",
         "valid_from",
         "valid_to",
-        "held",
+        "window",
         "windows",
         "chains",
         "undated",
@@ -440,6 +464,7 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
         }
         rows.push(row);
     }
+    problems.extend(unknown_left_out(req, u.answers.iter().map(|a| a.share)));
     Answered {
         result: QueryResult { columns, rows },
         warnings: problems,
@@ -472,7 +497,7 @@ fn history_rows(graph: &Graph, u: &Ultimate, dir: Direction) -> QueryResult {
         Direction::Up => ("owners", "owner"),
         Direction::Down => ("holdings", "holding"),
     };
-    let columns = ["valid_from", "valid_to", "held", list]
+    let columns = ["valid_from", "valid_to", "period", list]
         .iter()
         .map(|s| s.to_string())
         .collect();

@@ -727,6 +727,12 @@ fn ownership_statement(i: Input) -> PResult<OwnershipStatement> {
     let (i, ultimate) = opt(kw("ULTIMATE"))(i)?;
     let (i, history) = match ultimate {
         Some(_) => opt(kw("HISTORY"))(i)?,
+        None if kw("HISTORY")(i).is_ok() => {
+            return failure(
+                offset(&i) + (i.fragment().len() - i.fragment().trim_start().len()),
+                "HISTORY follows ULTIMATE: the history is of the ultimate owners (OWNERS OF 'name' ULTIMATE HISTORY)",
+            )
+        }
         None => (i, None),
     };
     Ok((
