@@ -749,6 +749,30 @@ fn a_three_cycle_owned_from_outside_names_only_the_outside_owner() {
     assert!((owners[0].1.unwrap() - 96.0 / (1.0 - 0.00268)).abs() < 1e-6);
     assert!(owners[0].2, "every share is stated");
     assert_eq!(owners[0].3, serde_json::json!([["a", "b", "c"]]));
+    // --explain cites the relations round the cycle, which count in the
+    // figure though no simple chain takes them.
+    let file = "tests/data/ownership/cycles/three-cycle.json";
+    let text = ok(&["-g", file, "owners", "A", "--ultimate", "--explain"]);
+    assert!(
+        text.contains(
+            "  walks also go round the cycle of A, B, C; its stated shares count in the figure:\n    B -[OWNS]-> A  undated, share 4%\n    C -[OWNS]-> B  undated, share 6.7%\n    A -[OWNS]-> C  undated, share 100%\n"
+        ),
+        "{text}"
+    );
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "-g",
+        file,
+        "owners",
+        "A",
+        "--ultimate",
+        "--explain",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let cycle = &j[0]["explanation"]["cycles"][0];
+    assert_eq!(cycle["members"], serde_json::json!(["a", "b", "c"]));
+    assert_eq!(cycle["relations"].as_array().unwrap().len(), 3);
 }
 
 #[test]

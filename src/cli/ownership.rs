@@ -194,59 +194,77 @@ fn write_explanation(out: &mut dyn Write, ex: &Value) -> std::io::Result<()> {
             i + 1,
             visible(&field_text(chain, "text").unwrap_or_default())
         )?;
-        let rels = match field(chain, "relations") {
-            Some(Value::List(l)) => l.as_slice(),
-            _ => &[],
-        };
-        for r in rels {
-            let ty = field_text(r, "type").unwrap_or_default();
-            let from = field_text(r, "from_name").unwrap_or_default();
-            let to = field_text(r, "to_name").unwrap_or_default();
-            let dates = match (field_text(r, "since"), field_text(r, "until")) {
-                (Some(s), Some(u)) => format!("{s} to {u}"),
-                (Some(s), None) => format!("since {s}"),
-                (None, Some(u)) => format!("until {u}"),
-                (None, None) => "undated".into(),
-            };
-            let share = field_text(r, "share")
-                .map(|s| format!(", share {s}"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "    {} -[{ty}]-> {}  {dates}{share}",
-                visible(&from),
-                visible(&to)
-            )?;
-            let mut cite: Vec<String> = Vec::new();
-            if let Some(t) = field_text(r, "source_title") {
-                cite.push(format!("\"{t}\""));
-            }
-            if let Some(s) = field_text(r, "source") {
-                cite.push(s);
-            }
-            if let Some(u) = field_text(r, "source_url") {
-                cite.push(format!("<{u}>"));
-            }
-            let mut line = cite.join(" ");
-            if let Some(l) = field_text(r, "locator") {
-                if !line.is_empty() {
-                    line.push_str(", ");
-                }
-                line.push_str(&l);
-            }
-            if !line.is_empty() {
-                writeln!(out, "      source: {}", visible(&line))?;
-            }
-            if let Some(n) = field_text(r, "note") {
-                writeln!(out, "      note: {}", visible(&n))?;
-            }
-            if let Some(q) = field_text(r, "quote") {
-                writeln!(out, "      quote: \"{}\"", visible(&q))?;
-            }
-        }
+        write_relations(out, field(chain, "relations"))?;
+    }
+    let cycles = match field(ex, "cycles") {
+        Some(Value::List(l)) => l.as_slice(),
+        _ => &[],
+    };
+    for cycle in cycles {
+        writeln!(
+            out,
+            "  walks also go round the cycle of {}; its stated shares count in the figure:",
+            visible(&field_text(cycle, "names").unwrap_or_default())
+        )?;
+        write_relations(out, field(cycle, "relations"))?;
     }
     if matches!(field(ex, "capped"), Some(Value::Bool(true))) {
         writeln!(out, "  (only the first {} chains are listed)", chains.len())?;
+    }
+    Ok(())
+}
+
+/// Each relation of a list, with its dates, share and provenance.
+fn write_relations(out: &mut dyn Write, rels: Option<&Value>) -> std::io::Result<()> {
+    let rels = match rels {
+        Some(Value::List(l)) => l.as_slice(),
+        _ => &[],
+    };
+    for r in rels {
+        let ty = field_text(r, "type").unwrap_or_default();
+        let from = field_text(r, "from_name").unwrap_or_default();
+        let to = field_text(r, "to_name").unwrap_or_default();
+        let dates = match (field_text(r, "since"), field_text(r, "until")) {
+            (Some(s), Some(u)) => format!("{s} to {u}"),
+            (Some(s), None) => format!("since {s}"),
+            (None, Some(u)) => format!("until {u}"),
+            (None, None) => "undated".into(),
+        };
+        let share = field_text(r, "share")
+            .map(|s| format!(", share {s}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "    {} -[{ty}]-> {}  {dates}{share}",
+            visible(&from),
+            visible(&to)
+        )?;
+        let mut cite: Vec<String> = Vec::new();
+        if let Some(t) = field_text(r, "source_title") {
+            cite.push(format!("\"{t}\""));
+        }
+        if let Some(s) = field_text(r, "source") {
+            cite.push(s);
+        }
+        if let Some(u) = field_text(r, "source_url") {
+            cite.push(format!("<{u}>"));
+        }
+        let mut line = cite.join(" ");
+        if let Some(l) = field_text(r, "locator") {
+            if !line.is_empty() {
+                line.push_str(", ");
+            }
+            line.push_str(&l);
+        }
+        if !line.is_empty() {
+            writeln!(out, "      source: {}", visible(&line))?;
+        }
+        if let Some(n) = field_text(r, "note") {
+            writeln!(out, "      note: {}", visible(&n))?;
+        }
+        if let Some(q) = field_text(r, "quote") {
+            writeln!(out, "      quote: \"{}\"", visible(&q))?;
+        }
     }
     Ok(())
 }

@@ -27,7 +27,9 @@
 //!   every relation of the chain held at once), `undated`, `path` (a path
 //!   value);
 //! - with `explain`, a last column `explanation`: `{"chains": [{"text",
-//!   "share", "held", "relations": [...]}], "capped"}`, each relation with its
+//!   "share", "held", "relations": [...]}], "capped"}`, and for answers
+//!   whose walks go round cycles `"cycles": [{"members", "names",
+//!   "relations"}]`, each relation with its
 //!   dates and provenance (`source`, `source_title`, `source_url`,
 //!   `locator`, `note`, `quote`).
 //!
@@ -213,13 +215,53 @@ fn chain_map(graph: &Graph, chain: &Chain) -> Value {
     Value::Map(m)
 }
 
-fn explanation(graph: &Graph, chains: &[Chain], capped: bool) -> Value {
+fn explanation(graph: &Graph, chains: &[Chain], capped: bool, cycles: &[&[NodeIndex]]) -> Value {
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
     m.insert(
         "chains".into(),
         Value::List(chains.iter().map(|c| chain_map(graph, c)).collect()),
     );
     m.insert("capped".into(), Value::Bool(capped));
+    if !cycles.is_empty() {
+        m.insert(
+            "cycles".into(),
+            Value::List(cycles.iter().map(|c| cycle_map(graph, c)).collect()),
+        );
+    }
+    Value::Map(m)
+}
+
+/// How many relations inside one cycle an explanation cites.
+const MAX_CYCLE_RELATIONS: usize = 20;
+
+/// A cycle that walks go round: its members and the ownership relations
+/// among them (at most [`MAX_CYCLE_RELATIONS`]), each with its provenance.
+fn cycle_map(graph: &Graph, members: &[NodeIndex]) -> Value {
+    let vocab = crate::ownership::Vocabulary::of(graph);
+    let mut rels: Vec<Value> = Vec::new();
+    'members: for &m in members {
+        for e in vocab.edges(graph, m, Direction::Up, None) {
+            if members.contains(&e.owner) {
+                if rels.len() == MAX_CYCLE_RELATIONS {
+                    break 'members;
+                }
+                rels.push(relation_map(graph, e.relation, e.share));
+            }
+        }
+    }
+    let names: Vec<String> = members
+        .iter()
+        .take(MAX_CYCLE_MEMBERS)
+        .map(|&n| graph.display_name(n))
+        .collect();
+    let mut names = names.join(", ");
+    if members.len() > MAX_CYCLE_MEMBERS {
+        names.push_str(&format!(" and {} more", members.len() - MAX_CYCLE_MEMBERS));
+    }
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    m.insert("members".into(), cycle_members(graph, members));
+    m.insert("names".into(), Value::Str(names));
+    m.insert("relations".into(), Value::List(rels));
     Value::Map(m)
 }
 
@@ -311,7 +353,7 @@ pub fn ownership_rows(graph: &Graph, req: &OwnershipRequest) -> Answered {
                 edges: vec![*e],
                 window: Window::of(r),
             };
-            row.push(explanation(graph, &[chain], false));
+            row.push(explanation(graph, &[chain], false, &[]));
         }
         rows.push(row);
     }
@@ -460,7 +502,9 @@ fn ultimate_rows(graph: &Graph, req: &OwnershipRequest, who: &str) -> Answered {
             Value::List(on_chains.into_iter().map(Value::Str).collect()),
         ];
         if req.explain {
-            row.push(explanation(graph, &a.chains, a.chains_capped));
+            let cycles: Vec<&[NodeIndex]> =
+                a.cycles.iter().map(|&i| u.cycles[i].as_slice()).collect();
+            row.push(explanation(graph, &a.chains, a.chains_capped, &cycles));
         }
         rows.push(row);
     }
