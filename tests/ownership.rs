@@ -876,6 +876,12 @@ fn a_chain_that_never_held_at_once_is_no_chain() {
         explained.contains("(share unknown, held 2025 ->)"),
         "{explained}"
     );
+    // As a statement in a table, the path shows as its chain only, as
+    // `kg path` shows it.
+    let table = ok(&["-g", &g, "query", "PATH FROM 'Quinn' TO 'Target'"]);
+    assert_eq!(table, ok(&["-g", &g, "path", "Quinn", "Target"]));
+    assert!(table.starts_with("| chain "), "{table}");
+    assert!(!table.contains("| path"), "{table}");
     // Quinn's chain holds from 2025: a path with its window.
     let r = ok(&["-g", &g, "path", "Quinn", "Target", "--format", "json"]);
     let j: serde_json::Value = serde_json::from_str(&r).unwrap();

@@ -53,7 +53,7 @@ pub fn run_path(
     let graph = super::load_kept(args)?;
     let from = resolve(&graph, from)?;
     let to = resolve(&graph, to)?;
-    let mut answered = path_rows(
+    let answered = path_rows(
         &graph,
         &PathRequest {
             from,
@@ -65,17 +65,13 @@ pub fn run_path(
             },
         },
     );
-    if args.format == Format::Table {
-        // The `chain` column already shows the path; the full path value
-        // (every property of every node) is for the other formats.
-        drop_column(&mut answered.result, "path");
-    }
     emit(&graph, args, answered, out)?;
     super::refuse_damaged(&graph)
 }
 
 /// An ownership answer as a table shows it: the windows only as the
-/// `window`, `period` or `held` text (`2024-12 ->`, never a bare null), and each period of a
+/// `window`, `period` or `held` text (`2024-12 ->`, never a bare null), a
+/// path only as its `chain` text, and each period of a
 /// history as one line of text per answer.
 pub fn for_table(result: &mut QueryResult) {
     if !result
@@ -85,7 +81,9 @@ pub fn for_table(result: &mut QueryResult) {
     {
         return;
     }
-    for name in ["valid_from", "valid_to", "windows"] {
+    // A path's `chain` column already shows it; the full path value
+    // (every property of every node) is for the other formats.
+    for name in ["valid_from", "valid_to", "windows", "path"] {
         drop_column(result, name);
     }
     for list in ["owners", "holdings"] {
