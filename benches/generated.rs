@@ -1,5 +1,5 @@
 //! Criterion benchmarks on a graph made by the generator of `kg gen`, in
-//! process: Q1-Q6 of ../shared/bench/README.md and the ownership
+//! process: the six benchmark queries Q1-Q6 (README, "Benchmarks") and the ownership
 //! statements (`OWNERS OF $id ULTIMATE`, `HOLDINGS OF $id ULTIMATE`),
 //! cycling over the generated targets. `KG_BENCH_ENTITIES` sets the size
 //! (default 100,000; 1,000,000 for the figures of the performance issue),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Loads a `kg export --to csv` folder into a new LadybugDB database with the
-export's own load-ladybug.cypher, runs Q1-Q6 of ../shared/bench/README.md
+export's own load-ladybug.cypher, runs the six benchmark queries Q1-Q6 (README, "Benchmarks")
 there with the same query text as kg, checks that the answers equal those
 of the `kg` command on the same graph, and prints the timings.
 
@@ -34,7 +34,7 @@ import time
 import ladybug
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-# The six queries of ../shared/bench/README.md, as kg runs them.
+# The six benchmark queries, as kg runs them.
 from peers import QUERIES  # noqa: E402
 from ladybug_script import statements  # noqa: E402
 

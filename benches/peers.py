@@ -5,7 +5,7 @@ One command (from the repository root):
 
     benches/run-peers.sh [DIR]          # DIR defaults to /tmp/bench/100k
 
-run-peers.sh generates DIR with ../shared/bench/gen.py when it is missing,
+run-peers.sh generates DIR with `kg gen --csv` when it is missing,
 creates a virtual environment (.venv-bench) with `ladybug`, `duckdb` and
 `networkx`, builds kg's release binary and its `bench_queries` and
 `ownership_timing` examples, and runs this script, which in ONE run:
@@ -712,7 +712,7 @@ class InputError(Exception):
 def read_inputs(data):
     """targets.json and meta.json of DIR, after checking that the files
     every engine reads are there."""
-    want = "a folder written by ../shared/bench/gen.py (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)"
+    want = "a folder written by `kg gen --csv` (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)"
     if not os.path.isdir(data):
         raise InputError(f"{data} is not a folder; give {want}")
     missing = [f for f in ("graph.json", "targets.json", "meta.json") if not os.path.isfile(os.path.join(data, f))]
@@ -733,7 +733,7 @@ def read_inputs(data):
             raise InputError(f"{path}: not JSON (line {e.lineno}, column {e.colno}: {e.msg})") from e
         absent = [k for k in keys if not isinstance(v, dict) or k not in v]
         if absent:
-            raise InputError(f"{path}: no {', '.join(absent)}; gen.py writes an object with {', '.join(keys)}")
+            raise InputError(f"{path}: no {', '.join(absent)}; kg gen writes an object with {', '.join(keys)}")
         out.append(v)
     if not out[0]["owned"] or not out[0]["persons"] or not out[0]["pairs"]:
         raise InputError(f"{data}/targets.json: owned, persons and pairs must each hold at least one target")

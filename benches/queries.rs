@@ -1,11 +1,11 @@
-//! Criterion benchmarks: parse time of a long query, and Q1-Q6 of
-//! ../shared/bench/README.md on the graph in `$KG_BENCH_GRAPH` (a folder
-//! with gen.py's `graph.json` and `targets.json`; default
-//! /tmp/bench/100k). The query benchmarks are skipped with a message when
+//! Criterion benchmarks: parse time of a long query, and the six
+//! benchmark queries Q1-Q6 (README, "Benchmarks") on the graph in
+//! `$KG_BENCH_GRAPH` (a folder with `graph.json` and `targets.json` as
+//! `kg gen` writes them; default /tmp/bench/100k). The query benchmarks are skipped with a message when
 //! the folder is missing.
 //!
 //! ```sh
-//! python3 ../shared/bench/gen.py --entities 100000 --out /tmp/bench/100k
+//! kg gen --entities 100000 --out /tmp/bench/100k
 //! cargo bench --bench queries
 //! ```
 
@@ -48,7 +48,7 @@ fn queries(c: &mut Criterion) {
     ) else {
         eprintln!(
             "skipping the query benchmarks: no graph.json and targets.json in {} \
-             (python3 ../shared/bench/gen.py --entities 100000 --out {0})",
+             (kg gen --entities 100000 --out {0})",
             dir.display()
         );
         return;

@@ -6,8 +6,9 @@
 #   benches/run-peers.sh [DIR [OPTION]...]   # DIR defaults to /tmp/bench/100k
 #
 # Needs python3 (with venv), cargo and /usr/bin/time (GNU time). DIR is
-# generated with ../shared/bench/gen.py when it is missing (100,000
-# entities unless DIR names another size: set ENTITIES=N). The virtual
+# generated with `kg gen --csv` when it is missing (100,000 entities
+# unless DIR names another size: set ENTITIES=N; set KG_BENCH_GEN to a
+# Python generator taking --entities and --out to use that instead). The virtual
 # environment is .venv-bench (or $KG_BENCH_VENV); OPTIONs go to
 # benches/peers.py (--cap SECS, --runs N, --nx-cold-runs N; see
 # `peers.py --help`), which says what is measured.
@@ -16,10 +17,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-/tmp/bench/100k}
 [ $# -gt 0 ] && shift
 venv=${KG_BENCH_VENV:-$here/.venv-bench}
-gen=${KG_BENCH_GEN:-$here/../shared/bench/gen.py}
-if [ ! -f "$dir/graph.json" ]; then
-    python3 "$gen" --entities "${ENTITIES:-100000}" --out "$dir"
-fi
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
@@ -28,6 +25,13 @@ if ! "$venv/bin/python" -c "import ladybug, duckdb, networkx" 2>/dev/null; then
 fi
 (cd "$here" && cargo build --release --quiet --bin kg --example bench_queries --example ownership_timing)
 target=${CARGO_TARGET_DIR:-$here/target}
+if [ ! -f "$dir/graph.json" ]; then
+    if [ -n "${KG_BENCH_GEN:-}" ]; then
+        python3 "$KG_BENCH_GEN" --entities "${ENTITIES:-100000}" --out "$dir"
+    else
+        "$target/release/kg" gen --entities "${ENTITIES:-100000}" --out "$dir" --csv
+    fi
+fi
 exec "$venv/bin/python" "$here/benches/peers.py" "$dir" \
     --kg-bin "$target/release/kg" --kg-example "$target/release/examples/bench_queries" \
     --kg-ownership "$target/release/examples/ownership_timing" "$@"

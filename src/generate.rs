@@ -1,8 +1,8 @@
 //! A deterministic synthetic ownership graph for benchmarks (`kg gen`).
 //!
-//! The shape follows `../shared/bench/README.md`: 20% persons, 72%
-//! companies, 8% deposits; ownership chains from persons through companies
-//! at levels 0 to 9 down to deposits, with heavy-tailed owners (a few hold
+//! The shape is that of the benchmark graphs the peers were measured
+//! on: 20% persons, 72% companies, 8% deposits; ownership chains from
+//! persons through companies at levels 0 to 9 down to deposits, with heavy-tailed owners (a few hold
 //! thousands of stakes), small cross-holding cycles and shares into one
 //! target that never sum to more than 100%; company groups (`PART_OF`) and
 //! memoranda between companies (`SIGNED_MEMORANDUM`) fill up to about

@@ -269,7 +269,7 @@ fn a_folder_that_is_not_gen_py_output_is_refused_with_what_is_missing() {
         (
             "no targets.json",
             &|d| std::fs::remove_file(d.join("targets.json")).unwrap(),
-            format!("peers.py: {} has no targets.json; give a folder written by ../shared/bench/gen.py (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)\n", data.display()),
+            format!("peers.py: {} has no targets.json; give a folder written by `kg gen --csv` (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)\n", data.display()),
         ),
         (
             "targets.json not JSON",
@@ -279,12 +279,12 @@ fn a_folder_that_is_not_gen_py_output_is_refused_with_what_is_missing() {
         (
             "targets.json without pairs",
             &|d| std::fs::write(d.join("targets.json"), r#"{"owned": ["d1"], "persons": ["p1"]}"#).unwrap(),
-            format!("peers.py: {}/targets.json: no pairs; gen.py writes an object with owned, persons, pairs\n", data.display()),
+            format!("peers.py: {}/targets.json: no pairs; kg gen writes an object with owned, persons, pairs\n", data.display()),
         ),
         (
             "no nodes_Deposit.csv",
             &|d| std::fs::remove_file(d.join("nodes_Deposit.csv")).unwrap(),
-            format!("peers.py: {} has no nodes_Deposit.csv; give a folder written by ../shared/bench/gen.py (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)\n", data.display()),
+            format!("peers.py: {} has no nodes_Deposit.csv; give a folder written by `kg gen --csv` (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)\n", data.display()),
         ),
     ];
     for (name, spoil, want) in cases {
@@ -300,7 +300,7 @@ fn a_folder_that_is_not_gen_py_output_is_refused_with_what_is_missing() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("peers.py: {} is not a folder; give a folder written by ../shared/bench/gen.py (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)\n", missing.display())
+        format!("peers.py: {} is not a folder; give a folder written by `kg gen --csv` (graph.json, targets.json, meta.json, nodes_*.csv, rels_*.csv)\n", missing.display())
     );
     assert!(!work.exists(), "nothing is written for a bad folder");
 }

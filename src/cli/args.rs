@@ -260,8 +260,9 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<CacheAction>,
     },
-    /// Generate a synthetic ownership graph for benchmarks (the shape of
-    /// ../shared/bench/README.md): DIR/graph.json, DIR/targets.json (query
+    /// Generate a synthetic ownership graph for benchmarks (persons,
+    /// companies in chains and small cycles, deposits): DIR/graph.json,
+    /// DIR/targets.json (query
     /// arguments) and DIR/meta.json (counts). The same --entities and
     /// --seed give the same bytes.
     Gen {
