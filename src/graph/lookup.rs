@@ -420,7 +420,7 @@ pub fn distance_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
 /// Names and aliases are compared by their keys, spaces left out; ids as
 /// written, in lower case. One-letter names, aliases and ids are never
 /// compared. A candidate is considered when
-/// - its length is within [`allowed`] of the text's (1 for up to 4
+/// - its length is within `allowed` of the text's (1 for up to 4
 ///   letters, 2 for up to 8, 3 beyond), the counts of each letter differ
 ///   by at most twice that in all, and the edit distance is at most that;
 ///   at most [`MAX_COMPARED`] distances are computed;

@@ -18,6 +18,7 @@
 //! period take part ([`Relation::valid_during`]).
 
 pub mod direct;
+mod flow;
 pub mod path;
 pub mod ultimate;
 pub mod window;
@@ -271,7 +272,7 @@ pub fn overfull(
                 entity: n,
                 total_percent: round_percent(total * 100.0),
                 relations: holding.iter().map(|(e, _, _)| e.relation).collect(),
-                window: slice,
+                window: slice.even(),
             });
         }
     }

@@ -133,11 +133,6 @@ impl Window {
     pub fn contains(&self, other: &Window) -> bool {
         self.first_day() <= other.first_day() && other.last_day() <= self.last_day()
     }
-
-    /// Whether `next` begins on the day after this window ends.
-    pub fn meets(&self, next: &Window) -> bool {
-        self.last_day() != DayNumber::MAX && self.last_day() + 1 == next.first_day()
-    }
 }
 
 /// `2019 -> 2024`, `2024-12 ->`, `-> 2024`, or `always`.
@@ -304,20 +299,17 @@ impl<T: Copy + PartialEq> Steps<T> {
     }
 }
 
-/// Windows joined where one ends the day before the next begins, in
-/// order; `same` says whether two neighbours may be joined.
-pub fn join<T>(spans: Vec<(Window, T)>, same: impl Fn(&T, &T) -> bool) -> Vec<(Window, T)> {
-    let mut out: Vec<(Window, T)> = Vec::with_capacity(spans.len());
-    for (w, t) in spans {
-        if let Some((last, lt)) = out.last_mut() {
-            if last.meets(&w) && same(lt, &t) {
-                last.to = w.to;
-                continue;
-            }
-        }
-        out.push((w, t));
+impl Steps<bool> {
+    /// The slices in which the value is true, as ranges (the last ending
+    /// at `end`).
+    pub fn true_ranges(&self, end: usize) -> Vec<std::ops::Range<usize>> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, v))| *v)
+            .map(|(r, (start, _))| *start..self.0.get(r + 1).map_or(end, |x| x.0))
+            .collect()
     }
-    out
 }
 
 #[cfg(test)]
@@ -374,7 +366,7 @@ mod tests {
         assert_eq!(s.span(1, 1).to_string(), "2024-12 -> 2024-12");
         assert_eq!(s.span(0, 1).to_string(), "-> 2024");
         for pair in s.windows.windows(2) {
-            assert!(pair[0].meets(&pair[1]));
+            assert_eq!(pair[0].last_day() + 1, pair[1].first_day());
         }
         assert_eq!(Slices::cut([]).windows, [Window::ALWAYS]);
         // Two cuts on one day are one cut.
@@ -393,6 +385,8 @@ mod tests {
         assert_eq!(sum.at(100), 0);
         let both = a.zip(&b, |x, y| x > 0 && y > 0);
         assert_eq!(both.runs(), [(0, false), (4, true), (5, false)]);
+        assert_eq!(both.true_ranges(9), vec![(4..5)]);
+        assert_eq!(Steps::on(3..9, true, false).true_ranges(9), vec![(3..9)]);
         assert_eq!(Steps::on(0..0, 1, 0).runs(), [(0, 0)]);
         assert_eq!(Steps::on(0..3, 1, 0).runs(), [(0, 1), (3, 0)]);
         let s = Slices::cut([w(Some("2020"), Some("2021")), w(Some("2023"), None)]);
@@ -400,19 +394,5 @@ mod tests {
         assert_eq!(s.range(&w(Some("2021-06"), Some("2023-02"))), 1..4);
         assert_eq!(s.range(&Window::ALWAYS), 0..4);
         assert_eq!(s.span(1, 2).to_string(), "2020 -> 2022");
-    }
-
-    #[test]
-    fn neighbours_join_when_they_say_the_same() {
-        let spans = vec![
-            (w(None, Some("2023")), 1),
-            (w(Some("2024"), Some("2024")), 1),
-            (w(Some("2025"), None), 2),
-        ];
-        let joined = join(spans, |a, b| a == b);
-        assert_eq!(
-            joined,
-            [(w(None, Some("2024")), 1), (w(Some("2025"), None), 2)]
-        );
     }
 }
