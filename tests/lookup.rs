@@ -420,3 +420,32 @@ fn every_bad_name_gets_its_exact_error() {
         assert!(!r.stderr.contains("panicked"), "{name:?}: {}", r.stderr);
     }
 }
+
+#[test]
+fn a_name_many_entities_share_lists_the_first_ids_in_order() {
+    // Twelve entities called "Same", the one whose id sorts first written
+    // last: the message lists the first ten ids in order, then "2 more".
+    let dir = tempfile::tempdir().unwrap();
+    let mut ids: Vec<String> = (0..11).map(|i| format!("m{i:02}")).collect();
+    ids.push("a1".into());
+    let entities: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "labels": ["Company"], "name": "Same"}))
+        .collect();
+    let graph = serde_json::json!({"kg": 1, "entities": entities, "relations": []});
+    let file = dir.path().join("same.json");
+    std::fs::write(&file, graph.to_string()).unwrap();
+    let r = run(&["-g", file.to_str().unwrap(), "show", "same"]);
+    assert_eq!(r.code, 1);
+    let listed: Vec<String> = std::iter::once("a1".to_string())
+        .chain((0..9).map(|i| format!("m{i:02}")))
+        .map(|id| format!("{id} (Same, Company)"))
+        .collect();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kg: \"same\" is ambiguous: it could be {}, or 2 more; use the id instead\n",
+            listed.join(", or ")
+        )
+    );
+}

@@ -487,7 +487,8 @@ fn key_before(text: &str, start: usize) -> Option<&str> {
 }
 
 const TOP_KEYS: [&str; 5] = ["kg", "name", "sources", "entities", "relations"];
-const SOURCE_KEYS: [&str; 4] = ["id", "url", "title", "published"];
+/// The keys of a source, in graph files and in `(:Source {...})` declarations.
+pub(crate) const SOURCE_KEYS: [&str; 4] = ["id", "url", "title", "published"];
 const ENTITY_KEYS: [&str; 5] = ["id", "labels", "name", "aliases", "props"];
 const RELATION_KEYS: [&str; 10] = [
     "from", "type", "to", "props", "since", "until", "source", "locator", "note", "quote",

@@ -265,14 +265,13 @@ fn spelled_as(graph: &Graph, n: NodeIndex, typed: &Typed<'_>) -> bool {
 /// The error for several entities, `found` closest first.
 fn ambiguous(graph: &Graph, text: &str, rule: Rule, found: Vec<NodeIndex>) -> LookupError {
     let more = found.len().saturating_sub(MAX_CANDIDATES);
-    let mut candidates: Vec<String> = found
-        .into_iter()
-        .take(MAX_CANDIDATES)
-        .map(|n| describe(graph, n))
-        .collect();
+    let mut candidates: Vec<String> = found.into_iter().map(|n| describe(graph, n)).collect();
     if rule == Rule::Name {
+        // Listed by id: sorted before the list is cut, so that the first
+        // ids are the ones shown.
         candidates.sort();
     }
+    candidates.truncate(MAX_CANDIDATES);
     LookupError::Ambiguous {
         name: text.to_string(),
         rule,

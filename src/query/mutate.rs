@@ -113,9 +113,6 @@ fn source_node(part: &PatternPart) -> Option<&NodePattern> {
     (part.element.chain.is_empty() && np.declares_source()).then_some(np)
 }
 
-/// The fields a source declaration may give.
-const SOURCE_FIELDS: [&str; 4] = ["id", "url", "title", "published"];
-
 /// Declares the source that `(:Source {id: ..., url: ..., title: ...,
 /// published: ...})` describes, for one row: `id` is required, every
 /// field is text, `published` a date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
@@ -141,7 +138,7 @@ fn declare_source(
         published: None,
     };
     for (key, value) in pairs {
-        if !SOURCE_FIELDS.contains(&key.as_str()) {
+        if !crate::graph::load::SOURCE_KEYS.contains(&key.as_str()) {
             return Err(QueryError::argument(
                 "InvalidSourceField",
                 format!(
