@@ -32,6 +32,7 @@
 //! `id (Name, Label)`; suggestions give each entity's main name and id,
 //! never an alias.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -430,9 +431,11 @@ pub fn distance_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
 ///   is then the number of letters in the words they do not share.
 ///
 /// They are ranked by distance, then by how much their length differs
-/// from the text's, then by name and id. A text whose key is longer than
+/// from the text's, then by the name, alias or id compared (as its
+/// look-up key) and the entity's place in the graph; only the suggested
+/// entities are read. A text whose key is longer than
 /// [`MAX_SUGGESTED_LEN`] gets none.
-pub fn suggestions(graph: &Graph, typed: &str, key: &str) -> Vec<Suggestion> {
+pub fn suggestions<'g>(graph: &'g Graph, typed: &str, key: &str) -> Vec<Suggestion> {
     // A character is at most four bytes.
     if key.len() > 4 * MAX_SUGGESTED_LEN {
         return Vec::new();
@@ -444,12 +447,17 @@ pub fn suggestions(graph: &Graph, typed: &str, key: &str) -> Vec<Suggestion> {
     let k = allowed(t.len());
     let th = histogram(&t);
     let words: Words<'_> = key.split(' ').collect();
-    let mut best: HashMap<NodeIndex, (usize, usize)> = HashMap::new();
+    // Per entity its best (distance, length difference, key compared):
+    // ranking on these needs no entity read, so only the few suggested
+    // are read.
+    let mut best: HashMap<NodeIndex, (usize, usize, Cow<'g, str>)> = HashMap::new();
     let mut compared = 0;
     let mut buf: Vec<char> = Vec::new();
-    let mut note = |n: NodeIndex, score: (usize, usize)| {
-        let e = best.entry(n).or_insert(score);
-        *e = (*e).min(score);
+    let mut note = |n: NodeIndex, score: (usize, usize), key: Cow<'g, str>| {
+        let e = best.entry(n).or_insert((score.0, score.1, key.clone()));
+        if (score.0, score.1, &key) < (e.0, e.1, &e.2) {
+            *e = (score.0, score.1, key);
+        }
     };
     let close = |candidate: &str, compared: &mut usize, buf: &mut Vec<char>| {
         buf.clear();
@@ -492,7 +500,7 @@ pub fn suggestions(graph: &Graph, typed: &str, key: &str) -> Vec<Suggestion> {
     for (name, nodes) in graph.names() {
         if let Some(score) = close(name, &mut compared, &mut buf) {
             for &n in nodes.iter() {
-                note(n, score);
+                note(n, score, Cow::Borrowed(name));
             }
         }
     }
@@ -513,25 +521,28 @@ pub fn suggestions(graph: &Graph, typed: &str, key: &str) -> Vec<Suggestion> {
         }
         compared += 1;
         if let Some(d) = distance_within(&lt, &buf, lk) {
-            note(n, (d, buf.len().abs_diff(lt.len())));
+            let id: String = buf.iter().collect();
+            note(n, (d, buf.len().abs_diff(lt.len())), Cow::Owned(id));
         }
     }
-    let mut ranked: Vec<(usize, usize, Suggestion)> = best
+    let mut ranked: Vec<(usize, usize, Cow<'g, str>, NodeIndex)> = best
         .into_iter()
-        .map(|(n, (d, diff))| {
-            let e = graph.entity(n);
-            let s = Suggestion {
-                name: e.and_then(|e| e.name.as_deref()).map(str::to_string),
-                id: e.and_then(|e| e.id.as_deref()).map(str::to_string),
-            };
-            (d, diff, s)
-        })
+        .map(|(n, (d, diff, key))| (d, diff, key, n))
         .collect();
-    ranked.sort_by(|a, b| (a.0, a.1, &a.2.name, &a.2.id).cmp(&(b.0, b.1, &b.2.name, &b.2.id)));
+    if ranked.len() > MAX_SUGGESTIONS {
+        ranked.select_nth_unstable(MAX_SUGGESTIONS - 1);
+        ranked.truncate(MAX_SUGGESTIONS);
+    }
+    ranked.sort_unstable();
     ranked
         .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, _, s)| s)
+        .map(|(_, _, _, n)| {
+            let e = graph.entity(n);
+            Suggestion {
+                name: e.and_then(|e| e.name.as_deref()).map(str::to_string),
+                id: e.and_then(|e| e.id.as_deref()).map(str::to_string),
+            }
+        })
         .collect()
 }
 
