@@ -86,7 +86,7 @@ fn map(pairs: &[(String, String)]) -> String {
 
 /// A source as the node that declares it:
 /// `CREATE (:Source {id: '...', url: '...', title: '...', published: '2025-02'});`.
-pub fn source_statement(s: &Source) -> String {
+fn source_statement(s: &Source) -> String {
     let mut pairs = vec![("id".to_string(), string(&s.id))];
     if let Some(u) = &s.url {
         pairs.push(("url".into(), string(u)));

@@ -375,7 +375,7 @@ fn histogram(s: &[char]) -> [u16; 37] {
 /// The edit distance between `a` and `b` (insertions, deletions,
 /// substitutions and swaps of neighbours), if it is at most `k`: only the
 /// cells within `k` of the diagonal are computed.
-pub fn distance_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
+fn distance_within(a: &[char], b: &[char], k: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > k {
         return None;
     }
