@@ -280,6 +280,18 @@ statement!(path, "EXPLAIN PATH FROM 'a' TO 'b' VIA OWNS|CONTROLS MAX 4",
 statement!(as_of_year, "AS OF 2024 OWNERS OF 'x'",
     Statement { as_of: Some(Expr { kind: ExprKind::Literal(Literal::Str(ref d)), .. }), .. } if d == "2024");
 
+/// A minus before a number that carries postfix operators is printed
+/// with brackets: `-0:a` would read back as the literal -0 followed by a
+/// label test, which is not an expression.
+#[test]
+fn minus_before_a_number_with_postfix_prints_back() {
+    for text in ["-(0:a)", "-(1.5).x", "-([1, 2][0])", "-(1)"] {
+        let tree = expr(text);
+        assert!(matches!(tree.kind, ExprKind::Unary(UnaryOp::Neg, _)), "{text}: {tree:?}");
+        round_trip(&format!("RETURN {text}"));
+    }
+}
+
 #[test]
 fn script_of_several_statements() {
     let s = round_trip("MATCH (n) RETURN n; ;\n// comment\nOWNERS OF 'x';");

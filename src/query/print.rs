@@ -449,6 +449,17 @@ fn level(e: &Expr) -> u8 {
     }
 }
 
+/// Whether the text of `e` starts with a number literal: a number, or a
+/// postfix chain (`.key`, `[i]`, `:Label`) on one.
+fn starts_with_number(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Literal(Literal::Int(_) | Literal::Float(_)) => true,
+        ExprKind::Property(inner, _) | ExprKind::HasLabels(inner, _) => starts_with_number(inner),
+        ExprKind::Index(inner, _) | ExprKind::Slice(inner, ..) => starts_with_number(inner),
+        _ => false,
+    }
+}
+
 /// An expression in operand position where the grammar takes expressions
 /// of at least the given level: parenthesised when it binds less tightly
 /// (with `{:#}`, whenever it is not an atom or an atom followed by postfix
@@ -552,12 +563,13 @@ impl Display for Expr {
             }
             ExprKind::Unary(op, operand) => {
                 f.write_char(if *op == UnaryOp::Neg { '-' } else { '+' })?;
-                match operand.kind {
-                    // `-1` would read back as the literal -1.
-                    ExprKind::Literal(Literal::Int(_) | Literal::Float(_)) => {
-                        write!(f, "({operand})")
-                    }
-                    _ => write!(f, "{}", Operand(operand, UNARY, full)),
+                // `-1` or `-1.x` would read back as the literal -1 (and
+                // its postfix operators), so a number on the left of the
+                // operand is bracketed.
+                if starts_with_number(operand) {
+                    write!(f, "({operand})")
+                } else {
+                    write!(f, "{}", Operand(operand, UNARY, full))
                 }
             }
             ExprKind::IsNull(operand, not) => {
