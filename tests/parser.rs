@@ -287,7 +287,10 @@ statement!(as_of_year, "AS OF 2024 OWNERS OF 'x'",
 fn minus_before_a_number_with_postfix_prints_back() {
     for text in ["-(0:a)", "-(1.5).x", "-([1, 2][0])", "-(1)"] {
         let tree = expr(text);
-        assert!(matches!(tree.kind, ExprKind::Unary(UnaryOp::Neg, _)), "{text}: {tree:?}");
+        assert!(
+            matches!(tree.kind, ExprKind::Unary(UnaryOp::Neg, _)),
+            "{text}: {tree:?}"
+        );
         round_trip(&format!("RETURN {text}"));
     }
 }
