@@ -136,3 +136,45 @@ fn problems_past_thousands_of_good_records_are_all_reported() {
     // Nothing was cached from the broken file.
     assert!(!cache.exists() || std::fs::read_dir(&cache).unwrap().next().is_none());
 }
+
+/// A graph file that another program cuts short while kg loads it gives
+/// an answer (the whole file was read first) or an error, never a crash
+/// by signal (a mapped file that shrinks raises `SIGBUS`).
+#[test]
+fn a_file_cut_short_while_loading_gives_an_error_not_a_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = graph(40_000, &ORDER);
+    let path = dir.path().join("g.json");
+    let mut errors = 0;
+    for round in 0..12u64 {
+        std::fs::write(&path, &text).unwrap();
+        let child = kg_in(dir.path())
+            .args(["--no-cache", "-g", "g.json", "stats"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Cut the file to a tenth at a different moment of the load
+        // each round.
+        std::thread::sleep(Duration::from_millis(round * 15));
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.set_len(text.len() as u64 / 10).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.signal(),
+            None,
+            "killed by a signal in round {round}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if !out.status.success() {
+            errors += 1;
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("g.json"), "{stderr}");
+        }
+    }
+    // The first round cuts the file before kg reads it.
+    assert!(errors > 0, "no round saw the file cut short");
+}

@@ -1,15 +1,14 @@
-//! A graph file's bytes, mapped into memory where the system allows it.
+//! A file's bytes: graph files read into memory, snapshots mapped.
 //!
-//! Reading a large file copies it from the page cache into fresh memory,
-//! which the kernel must first zero: for a 370 MB file that is most of a
-//! second. A read-only mapping shares the page cache's pages instead. Where
-//! a file cannot be mapped (a pipe, an empty file, another platform) its
-//! bytes are read as before.
+//! A graph file is read, never mapped: another program may truncate or
+//! rewrite it while kg reads it, and a mapped file that shrinks ends the
+//! process with `SIGBUS`. Read bytes stay as they were read; a file cut
+//! short while it is read gives a parse error.
 //!
-//! A mapped file that another program truncates while it is being read
-//! ends the process with `SIGBUS`; kg's own writers never do that (they
-//! write a new file and rename it over the old one, which leaves the mapped
-//! file whole).
+//! A snapshot is mapped ([`FileBytes::open_lazily`]): only kg writes
+//! snapshots, always to a new file renamed over the old one, which leaves
+//! a mapped snapshot whole; and a query that reads a few records of a
+//! large snapshot reads only their pages.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -27,13 +26,9 @@ enum Inner {
 
 impl FileBytes {
     /// The bytes of the open file `file`, whose metadata says it is `len`
-    /// bytes long.
+    /// bytes long, read into memory (the file may be shorter or longer by
+    /// the time it is read: what is read is what counts).
     pub fn of(file: &mut File, len: u64) -> io::Result<FileBytes> {
-        if let Some(m) = map(file, len) {
-            return Ok(FileBytes {
-                inner: Inner::Mapped(m),
-            });
-        }
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
         file.read_to_end(&mut bytes)?;
         Ok(FileBytes {
@@ -48,14 +43,15 @@ impl FileBytes {
         FileBytes::of(&mut file, len)
     }
 
-    /// The bytes of the file at `path`, mapped without reading its pages
-    /// in up front: for a file of which only a part may be read (a
-    /// snapshot answering one query), or whose reading is spread over
-    /// threads.
+    /// The bytes of the snapshot at `path`, mapped without reading its
+    /// pages in up front (a query may read only a part of it); read when
+    /// the system does not map it. Only for files that kg alone writes,
+    /// by renaming a new file over the old one (see the module
+    /// documentation).
     pub fn open_lazily(path: &std::path::Path) -> io::Result<FileBytes> {
         let mut file = File::open(path)?;
         let len = file.metadata()?.len();
-        if let Some(m) = map_with(&file, len, false) {
+        if let Some(m) = map(&file, len) {
             return Ok(FileBytes {
                 inner: Inner::Mapped(m),
             });
@@ -92,14 +88,9 @@ impl Deref for FileBytes {
 }
 
 /// A read-only mapping of the whole of `file` (`len` bytes), its pages
-/// read in up front; `None` when it is not a non-empty regular file of
-/// that length or the system refuses.
+/// read when first touched; `None` when it is not a non-empty regular
+/// file of that length or the system refuses.
 fn map(file: &File, len: u64) -> Option<memmap2::Mmap> {
-    map_with(file, len, true)
-}
-
-/// [`map`], reading the pages in up front only when `populate` is set.
-fn map_with(file: &File, len: u64, populate: bool) -> Option<memmap2::Mmap> {
     let meta = file.metadata().ok()?;
     if !meta.is_file() || len == 0 || meta.len() != len {
         return None;
@@ -107,13 +98,9 @@ fn map_with(file: &File, len: u64, populate: bool) -> Option<memmap2::Mmap> {
     let len = usize::try_from(len).ok()?;
     let mut options = memmap2::MmapOptions::new();
     options.len(len);
-    if populate {
-        options.populate();
-    }
-    // SAFETY: the mapping is read-only. Its bytes change only if another
-    // program writes to the file while kg reads it (kg's own writers write
-    // a new file and rename it); a truncation then ends the process with
-    // SIGBUS, as the module documentation says.
+    // SAFETY: the mapping is read-only and only snapshots are mapped,
+    // which kg replaces by rename and never truncates or rewrites in
+    // place (see the module documentation).
     unsafe { options.map(file) }.ok()
 }
 
@@ -122,17 +109,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn files_read_the_same_mapped_or_not() {
+    fn graph_files_are_read_and_snapshots_mapped() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
         let path = dir.path().join("g.json");
         let text = "{\"kg\": 1}\n".repeat(10_000);
         std::fs::write(&path, &text).unwrap_or_else(|e| unreachable!("{e}"));
         let bytes = FileBytes::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
-        assert!(matches!(bytes.inner, Inner::Mapped(_)));
+        assert!(matches!(bytes.inner, Inner::Read(_)));
         assert_eq!(&*bytes, text.as_bytes());
+        let mapped = FileBytes::open_lazily(&path).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(matches!(mapped.inner, Inner::Mapped(_)));
+        assert_eq!(&*mapped, text.as_bytes());
         // An empty file is read, not mapped.
         std::fs::write(&path, "").unwrap_or_else(|e| unreachable!("{e}"));
-        let bytes = FileBytes::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
+        let bytes = FileBytes::open_lazily(&path).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(matches!(bytes.inner, Inner::Read(_)));
         assert!(bytes.is_empty());
     }
