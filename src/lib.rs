@@ -4,9 +4,14 @@
 //! [`graph`] model; query text is parsed by [`query`] into an AST, planned
 //! and evaluated into rows; [`output`] renders rows and graph elements;
 //! [`export`] writes diagrams and exports; [`import`] builds graphs from
-//! CSV, FollowTheMoney and BODS data; [`cli`] is the command line.
+//! CSV, FollowTheMoney and BODS data; `cli` is the command line (with the
+//! default feature `cli`).
 //!
 //! # Library use
+//!
+//! As a library, kg builds without the command line's crates (clap,
+//! rustyline, signal-hook, mimalloc): turn off the default features,
+//! `kg = { version = "0.1", default-features = false }`.
 //!
 //! The entry points, each with an example in its documentation:
 //!
@@ -74,7 +79,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "cli")]
 pub mod alloc;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod export;
 pub mod generate;

@@ -63,7 +63,7 @@ const HOSTILE: &str = "tests/data/hostile.json";
 const SOURCES: &str = "tests/data/sources.json";
 
 fn seed_text() -> &'static str {
-    kg::cli::BUILTIN_GRAPH
+    kg::graph::BUILTIN_GRAPH
 }
 
 fn load(path: &str) -> Graph {

@@ -22,10 +22,7 @@ use crate::graph::{load_paths_with, load_str, Graph, LoadError};
 
 pub use args::{Args, Command, Format, LimitArgs, ScriptArgs};
 
-/// The built-in graph: the rare-earths-2025 seed graph.
-pub const BUILTIN_GRAPH: &str = include_str!("../../graphs/rare-earths-2025.json");
-/// How the built-in graph is named in messages.
-pub const BUILTIN_NAME: &str = "<built-in rare-earths-2025.json>";
+pub use crate::graph::{BUILTIN_GRAPH, BUILTIN_NAME};
 
 /// Why a command failed. Each kind maps to an exit code.
 #[derive(Debug, thiserror::Error)]

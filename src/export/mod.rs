@@ -310,7 +310,7 @@ pub fn query_subgraph(
 /// ```
 /// use kg::export::{query_subgraph, to_text, whole_graph, DiagramOptions, Format};
 ///
-/// let graph = kg::graph::load_str(kg::cli::BUILTIN_NAME, kg::cli::BUILTIN_GRAPH)?;
+/// let graph = kg::graph::load_str(kg::graph::BUILTIN_NAME, kg::graph::BUILTIN_GRAPH)?;
 /// let dot = to_text(&whole_graph(&graph, None), Format::Dot, &DiagramOptions::default())?;
 /// assert!(dot.starts_with("digraph"));
 ///

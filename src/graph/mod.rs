@@ -21,6 +21,12 @@ pub mod stream;
 pub mod value;
 pub mod write;
 
+/// The built-in graph: the rare-earths-2025 seed graph, the text of
+/// `graphs/rare-earths-2025.json`.
+pub const BUILTIN_GRAPH: &str = include_str!("../../graphs/rare-earths-2025.json");
+/// How the built-in graph is named in messages.
+pub const BUILTIN_NAME: &str = "<built-in rare-earths-2025.json>";
+
 /// The hash map of the graph's indexes: a fast hasher, seeded per process.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 

@@ -456,7 +456,7 @@ fn explain(graph: &Graph, query: &ast::Query, ctx: &eval::Ctx<'_>) -> QueryResul
 /// ```
 /// use kg::query::{run_script, Options, Params, Value};
 ///
-/// let mut graph = kg::graph::load_str(kg::cli::BUILTIN_NAME, kg::cli::BUILTIN_GRAPH)?;
+/// let mut graph = kg::graph::load_str(kg::graph::BUILTIN_NAME, kg::graph::BUILTIN_GRAPH)?;
 /// let mut params = Params::new();
 /// params.insert("type".into(), Value::Str("OWNS".into()));
 /// let results = run_script(
