@@ -21,6 +21,9 @@ pub struct FileBytes {
 
 enum Inner {
     Read(Vec<u8>),
+    /// Read into memory of its own (an anonymous mapping, outside the
+    /// allocator's heap), of which the first so many bytes were read.
+    Anonymous(memmap2::Mmap, usize),
     Mapped(memmap2::Mmap),
 }
 
@@ -29,6 +32,9 @@ impl FileBytes {
     /// bytes long, read into memory (the file may be shorter or longer by
     /// the time it is read: what is read is what counts).
     pub fn of(file: &mut File, len: u64) -> io::Result<FileBytes> {
+        if let Some(inner) = read_anonymous(file, len)? {
+            return Ok(FileBytes { inner });
+        }
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
         file.read_to_end(&mut bytes)?;
         Ok(FileBytes {
@@ -70,7 +76,7 @@ impl FileBytes {
 impl std::fmt::Debug for FileBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let how = match self.inner {
-            Inner::Read(_) => "read",
+            Inner::Read(_) | Inner::Anonymous(..) => "read",
             Inner::Mapped(_) => "mapped",
         };
         write!(f, "FileBytes({how}, {} bytes)", self.len())
@@ -82,9 +88,48 @@ impl Deref for FileBytes {
     fn deref(&self) -> &[u8] {
         match &self.inner {
             Inner::Read(v) => v,
+            Inner::Anonymous(m, len) => m.get(..*len).unwrap_or_default(),
             Inner::Mapped(m) => m,
         }
     }
+}
+
+/// A large file read into an anonymous mapping of its length (`None`
+/// for a small or empty file, or one that grew while it was read, which
+/// the caller reads again into a vector). A file that shrinks while it is
+/// read gives what was read.
+///
+/// The bytes of a large graph file live as long as the load: taken from
+/// the allocator, they would sit among the graph's own allocations, and
+/// the allocator would then take fresh pages (each zeroed by the kernel)
+/// for what the load builds beside them, which costs more than the read.
+fn read_anonymous(file: &mut File, len: u64) -> io::Result<Option<Inner>> {
+    const LARGE: u64 = 1 << 20;
+    if len < LARGE {
+        return Ok(None);
+    }
+    let Ok(size) = usize::try_from(len) else {
+        return Ok(None);
+    };
+    let mut room = memmap2::MmapMut::map_anon(size)?;
+    let mut filled = 0;
+    while let Some(rest) = room.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if filled == size {
+        let mut more = [0u8; 1];
+        if file.read(&mut more)? != 0 {
+            use std::io::Seek;
+            file.seek(io::SeekFrom::Start(0))?;
+            return Ok(None);
+        }
+    }
+    Ok(Some(Inner::Anonymous(room.make_read_only()?, filled)))
 }
 
 /// A read-only mapping of the whole of `file` (`len` bytes), its pages
@@ -117,6 +162,23 @@ mod tests {
         let bytes = FileBytes::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(matches!(bytes.inner, Inner::Read(_)));
         assert_eq!(&*bytes, text.as_bytes());
+        // A large file is read into memory of its own.
+        let large = "{\"kg\": 1}\n".repeat(300_000);
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, &large).unwrap_or_else(|e| unreachable!("{e}"));
+        let bytes = FileBytes::open(&big).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(matches!(bytes.inner, Inner::Anonymous(..)));
+        assert_eq!(&*bytes, large.as_bytes());
+        // One that is longer than its metadata said is read whole.
+        let mut file = File::open(&big).unwrap_or_else(|e| unreachable!("{e}"));
+        let bytes = FileBytes::of(&mut file, large.len() as u64 - 5)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(&*bytes, large.as_bytes());
+        // One that is shorter gives what there is.
+        let mut file = File::open(&big).unwrap_or_else(|e| unreachable!("{e}"));
+        let bytes = FileBytes::of(&mut file, large.len() as u64 + 5)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(&*bytes, large.as_bytes());
         let mapped = FileBytes::open_lazily(&path).unwrap_or_else(|e| unreachable!("{e}"));
         assert!(matches!(mapped.inner, Inner::Mapped(_)));
         assert_eq!(&*mapped, text.as_bytes());
