@@ -888,9 +888,17 @@ fn checks(g: &Generated) -> Vec<Vec<String>> {
     ]
 }
 
-/// Damages the warmed snapshot with `damage`, then: `kg cache info` says
-/// it is damaged, the next load parses the files (and answers as they
-/// do), and the snapshot it writes is valid and used after.
+/// The body of a snapshot: what a rewrite must give again (the header
+/// records when the graph files were read).
+fn body(snapshot: &[u8]) -> &[u8] {
+    let header = kg::graph::snapshot::read_header(snapshot).unwrap();
+    &snapshot[header.body_start..]
+}
+
+/// Damages the warmed snapshot with `damage`, then: `kg cache verify`
+/// says it is damaged and removes it (`kg cache info` only looks), the
+/// next load parses the files (and answers as they do), and the snapshot
+/// it writes is valid and used after.
 fn damaged_is_not_trusted(damage: impl Fn(&[u8]) -> Vec<u8>, what: &str) {
     let env = Env::new();
     let g = env.gen("bench", 2000);
@@ -903,16 +911,25 @@ fn damaged_is_not_trusted(damage: impl Fn(&[u8]) -> Vec<u8>, what: &str) {
 
     let info = env.kg(&["-g", &g.graph, "cache", "info"]);
     assert_eq!(info.code, 0, "{}", info.stderr);
-    assert!(
-        info.stdout.contains("state:        damaged"),
-        "{what}: {}",
-        info.stdout
-    );
-    let info = env.kg(&["-g", &g.graph, "cache", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&info.stdout).unwrap();
-    assert_eq!(v["snapshot"]["state"], "damaged", "{what}: {}", info.stdout);
     // Looking does not repair it.
     assert_eq!(fs::read(&snap).unwrap(), bad);
+    let verify = env.kg(&["-g", &g.graph, "cache", "verify", "--format", "json"]);
+    assert_eq!(verify.code, 1, "{what}: {}", verify.stderr);
+    let v: serde_json::Value = serde_json::from_str(&verify.stdout).unwrap();
+    assert_eq!(
+        v["snapshot"]["state"], "damaged",
+        "{what}: {}",
+        verify.stdout
+    );
+    assert!(
+        verify.stderr.contains("removed it"),
+        "{what}: {}",
+        verify.stderr
+    );
+    assert!(
+        !snap.exists(),
+        "{what}: kg cache verify left the damaged snapshot"
+    );
 
     for (i, args) in checks(&g).iter().enumerate() {
         let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
@@ -924,16 +941,16 @@ fn damaged_is_not_trusted(damage: impl Fn(&[u8]) -> Vec<u8>, what: &str) {
         assert_eq!(how, expected, "{what}: kg {args:?}");
         same(&args, &r, &truth);
     }
-    assert_eq!(
-        fs::read(&snap).unwrap(),
-        good,
+    assert!(
+        body(&fs::read(&snap).unwrap()) == body(&good),
         "{what}: the rewritten snapshot"
     );
-    let info = env.kg(&["-g", &g.graph, "cache", "info"]);
+    let verify = env.kg(&["-g", &g.graph, "cache", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
     assert!(
-        info.stdout.contains("state:        valid"),
+        verify.stdout.contains("state:        valid"),
         "{}",
-        info.stdout
+        verify.stdout
     );
 }
 
@@ -975,16 +992,16 @@ fn a_snapshot_with_flipped_bytes_in_its_columns_is_not_trusted() {
         let at = good.len() - back;
         bad[at] ^= 0x40;
         fs::write(&snap, &bad).unwrap();
-        let info = env.kg(&["-g", &g.graph, "cache"]);
+        let info = env.kg(&["-g", &g.graph, "cache", "verify"]);
         assert!(
-            info.stdout.contains("damaged"),
+            info.stdout.contains("damaged") && info.code == 1,
             "byte {at}: {}",
             info.stdout
         );
         let (r, how) = env.cached(&g.graph, &args);
         assert_eq!(how, Load::Files, "byte {at}");
         same(&args, &r, &truth);
-        assert_eq!(fs::read(&snap).unwrap(), good, "byte {at}");
+        assert!(body(&fs::read(&snap).unwrap()) == body(&good), "byte {at}");
     }
 }
 
@@ -1014,7 +1031,8 @@ fn forge(env: &Env, graph: &str) {
     // magic, version, the count of sources, each source, then body length,
     // body checksum and the header's own sum.
     let path_len = header.sources[0].path.as_os_str().len();
-    let end = 8 + 4 + 4 + (4 + path_len + 8 + 16 + 8) + 8 + 8 + 8;
+    // A source: its path, size, mtime, inode, device, read time, checksum.
+    let end = 8 + 4 + 4 + (4 + path_len + 8 + 16 + 8 + 8 + 16 + 8) + 8 + 8 + 8;
     let body_sum = checksum(&bytes[header.body_start..]);
     bytes[end - 16..end - 8].copy_from_slice(&body_sum.to_le_bytes());
     let header_sum = checksum(&bytes[..end - 8]);
@@ -1029,8 +1047,6 @@ fn a_forged_snapshot_that_does_not_decode_is_refused_and_never_saved() {
     let graph = rare_earths(&env, "g.json");
     env.warm(&graph);
     forge(&env, &graph);
-    let info = env.kg(&["-g", &graph, "cache"]);
-    assert!(info.stdout.contains("damaged"), "{}", info.stdout);
 
     let before = fs::read(env.path(&graph)).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&before).unwrap();
@@ -1065,8 +1081,11 @@ fn a_forged_snapshot_that_does_not_decode_is_refused_and_never_saved() {
         "a forged snapshot was saved from"
     );
 
-    // Once cleared, the answers are the JSON's again.
-    assert_eq!(env.kg(&["cache", "clear"]).code, 0);
+    // `kg cache verify` decodes every record: it finds the forgery and
+    // removes the snapshot; the answers are the JSON's again.
+    let verify = env.kg(&["-g", &graph, "cache", "verify"]);
+    assert_eq!(verify.code, 1);
+    assert!(verify.stdout.contains("damaged"), "{}", verify.stdout);
     let truth = env.plain(&graph, &["query", "MATCH (n) RETURN n.id"]);
     let (again, how) = env.cached(&graph, &["query", "MATCH (n) RETURN n.id"]);
     assert_eq!(how, Load::Files);

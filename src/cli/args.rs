@@ -300,6 +300,11 @@ pub enum CacheAction {
     /// The cache folder and, for the graph files given by -g or
     /// $KG_GRAPH, their snapshot's path, size and state.
     Info,
+    /// Check the snapshot of the graph files in full: hash every graph
+    /// file and the snapshot's body and decode every record (a load trusts
+    /// files whose size, time, inode and device are unchanged). Exits 1
+    /// when the snapshot is missing, stale or damaged.
+    Verify,
     /// Print the cache folder.
     Path,
     /// Remove every snapshot kg wrote in the cache folder.

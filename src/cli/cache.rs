@@ -51,16 +51,38 @@ pub fn run(args: &Args, action: Option<CacheAction>, out: &mut dyn Write) -> Res
                 Ok(())
             }
         }
-        CacheAction::Info => {
+        action @ (CacheAction::Info | CacheAction::Verify) => {
+            let verify = action == CacheAction::Verify;
             let as_json = table_or_json(args.format, "cache")?;
             let paths = graph_paths(args);
+            if verify && paths.is_empty() {
+                return Err(CliError::Usage(
+                    "kg cache verify checks the snapshot of graph files: give them with -g FILE (or $KG_GRAPH); the built-in graph has none".into(),
+                ));
+            }
             let status = if paths.is_empty() {
                 None
             } else {
-                Some(
-                    cache::status(&paths, &dir)
-                        .map_err(|e| CliError::Failed(format!("kg: {e}")))?,
-                )
+                let check = if verify { cache::verify } else { cache::status };
+                Some(check(&paths, &dir).map_err(|e| CliError::Failed(format!("kg: {e}")))?)
+            };
+            // A snapshot that fails the full check is removed, so that
+            // the next load rebuilds it: a load would not see what the
+            // check saw.
+            let result = match &status {
+                Some(s) if verify && s.state != State::Valid => {
+                    let removed = match (&s.state, std::fs::remove_file(&s.path)) {
+                        (State::Missing, _) => String::new(),
+                        (_, Ok(())) => "; removed it, the next load rebuilds it".into(),
+                        (_, Err(e)) => format!("; it could not be removed: {e}"),
+                    };
+                    Err(CliError::Failed(format!(
+                        "kg: the snapshot {} is {}{removed}",
+                        s.path.display(),
+                        s.state
+                    )))
+                }
+                _ => Ok(()),
             };
             if as_json {
                 let snapshot = status.as_ref().map(|s| {
@@ -77,15 +99,17 @@ pub fn run(args: &Args, action: Option<CacheAction>, out: &mut dyn Write) -> Res
                         "reason": reason,
                     })
                 });
-                return write_json(
+                write_json(
                     out,
                     &json!({
                         "folder": dir.display().to_string(),
                         "graph": paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
                         "cache": !args.no_cache,
+                        "checked": if verify { "content" } else { "as a load checks" },
                         "snapshot": snapshot,
                     }),
-                );
+                )?;
+                return result;
             }
             writeln!(out, "cache folder: {}", dir.display())?;
             match status {
@@ -102,12 +126,18 @@ pub fn run(args: &Args, action: Option<CacheAction>, out: &mut dyn Write) -> Res
                         writeln!(out, "size:         {}", size_text(size))?;
                     }
                     writeln!(out, "state:        {}", s.state)?;
+                    if verify {
+                        writeln!(
+                            out,
+                            "checked:      every graph file and the snapshot hashed, every record decoded"
+                        )?;
+                    }
                     if args.no_cache {
                         writeln!(out, "(--no-cache: loads neither use nor write it)")?;
                     }
                 }
             }
-            Ok(())
+            result
         }
     }
 }

@@ -254,7 +254,14 @@ pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
         use crate::graph::cache::Outcome;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match outcome {
-            Outcome::Used => eprintln!("kg: loaded from the compiled snapshot in {ms:.0} ms"),
+            Outcome::Used { hashed: 0 } => eprintln!(
+                "kg: loaded from the compiled snapshot in {ms:.0} ms (graph files unchanged in size, time, inode and device)"
+            ),
+            Outcome::Used { hashed } => eprintln!(
+                "kg: loaded from the compiled snapshot in {ms:.0} ms ({hashed} graph file{} hashed: modified within {} s of being read, or touched or replaced since)",
+                if hashed == 1 { "" } else { "s" },
+                crate::graph::cache::RACY_NS / 1_000_000_000
+            ),
             Outcome::Written => {
                 eprintln!("kg: loaded the graph files and wrote their snapshot in {ms:.0} ms")
             }

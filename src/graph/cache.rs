@@ -2,11 +2,37 @@
 //!
 //! The cache folder is `$KG_CACHE_DIR`, else `$XDG_CACHE_HOME/kg`, else
 //! `~/.cache/kg`. A set of graph files loaded together has one snapshot,
-//! `kg-<hash of their canonical paths>.snap`. [`load`] uses it only when
-//! every file has the size, modification time and checksum it records and
-//! the snapshot itself passes its checks; otherwise it loads the files and
-//! writes a new snapshot atomically. Failing to write one (a read-only
-//! disk) costs nothing but the next load's time.
+//! `kg-<hash of their canonical paths>.snap`. [`load`] uses it when every
+//! file is still the one it was built from; otherwise it loads the files
+//! and writes a new snapshot atomically. Failing to write one (a
+//! read-only disk) costs nothing but the next load's time.
+//!
+//! # When a snapshot is used
+//!
+//! As git trusts its index, a snapshot is trusted without reading the
+//! graph files when each file has the size, modification time (to the
+//! nanosecond), inode and device the snapshot recorded, and was not
+//! modified within [`RACY_NS`] of the moment kg read it. A file modified
+//! that close to its reading is *racily clean*: a second change within
+//! the same tick of the file system's clock would leave its modification
+//! time as it was, so such a file is hashed at every load and compared
+//! with the checksum recorded. A file whose size is the same but whose
+//! time, inode or device differ (`touch`, a copy put in its place) is
+//! hashed too, and the snapshot used if the bytes are the same. A file
+//! of another size is stale at once.
+//!
+//! The one change this misses is one that keeps the size, the
+//! modification time to the nanosecond, the inode and the device, made
+//! more than [`RACY_NS`] after kg read the file: a program that rewrites
+//! a file in place and then sets its time back. `kg cache verify` (every
+//! file hashed, the snapshot's own checksum checked) and `--no-cache`
+//! see through it.
+//!
+//! The snapshot's own body is checked against its checksum by `kg cache
+//! verify`, not at every load: a snapshot is written whole, synced to
+//! disk, then renamed into place, so a crash leaves the old one or the
+//! new one; its header and every record are still checked as they are
+//! read.
 
 use std::fs::{self, File};
 use std::io::{self, Read};
@@ -17,7 +43,12 @@ use super::load::{load_paths_with, load_texts_with, text_of, LoadError, Progress
 use super::mapped::FileBytes;
 use super::model::Graph;
 use super::save::temp_path;
-use super::snapshot::{self, checksum, mtime_ns, Header, SnapshotError, SourceStamp};
+use super::snapshot::{self, checksum, now_ns, Header, SnapshotError, SourceStamp};
+
+/// A graph file modified this close (in nanoseconds) before kg read it is
+/// hashed at every load (see the module documentation): two seconds, the
+/// coarsest clock of the file systems in use (FAT's).
+pub const RACY_NS: i128 = 2_000_000_000;
 
 /// The environment variable that names the cache folder.
 pub const CACHE_DIR_ENV: &str = "KG_CACHE_DIR";
@@ -58,8 +89,13 @@ pub fn is_snapshot_name(name: &str) -> bool {
 /// What happened to the snapshot during a load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The graph came from a valid snapshot.
-    Used,
+    /// The graph came from a valid snapshot; `hashed` graph files were
+    /// hashed to be sure of it (the others were trusted by their size,
+    /// time, inode and device).
+    Used {
+        /// How many graph files were hashed.
+        hashed: usize,
+    },
     /// The graph was loaded from its files and a snapshot written.
     Written,
     /// The graph was loaded from its files; no snapshot could be written
@@ -98,9 +134,27 @@ enum Refusal {
     Damaged(SnapshotError),
 }
 
-/// Compares the recorded files with the files on disk by size and
-/// modification time (cheap), without reading them.
-fn compare_stats(header: &Header, canonical: &[PathBuf]) -> Result<(), Refusal> {
+/// How much of the graph files a check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Files whose identity is unchanged and that are not racily clean
+    /// are trusted without reading them.
+    Stats,
+    /// Every file is hashed.
+    Content,
+}
+
+/// Compares the recorded files with the files on disk: the identity of
+/// each (size, modification time, inode, device) without reading it, and
+/// the checksum of those that [`needs_hash`] or `check` asks to hash,
+/// hashed on a second thread. `meanwhile` runs meanwhile on this one.
+/// Gives how many files were hashed.
+fn compare_files<T>(
+    header: &Header,
+    canonical: &[PathBuf],
+    check: Check,
+    meanwhile: impl FnOnce() -> T,
+) -> (Result<usize, Refusal>, T) {
     if header.sources.len() != canonical.len()
         || header
             .sources
@@ -108,27 +162,54 @@ fn compare_stats(header: &Header, canonical: &[PathBuf]) -> Result<(), Refusal> 
             .zip(canonical)
             .any(|(s, p)| &s.path != p)
     {
-        return Err(Refusal::Stale("it was built from other files".into()));
+        let refusal = Refusal::Stale("it was built from other files".into());
+        return (Err(refusal), meanwhile());
     }
+    let mut to_hash = Vec::new();
     for s in &header.sources {
-        let meta = fs::metadata(&s.path)
-            .map_err(|e| Refusal::Stale(format!("{}: {e}", s.path.display())))?;
+        let meta = match fs::metadata(&s.path) {
+            Ok(m) => m,
+            Err(e) => {
+                let refusal = Refusal::Stale(format!("{}: {e}", s.path.display()));
+                return (Err(refusal), meanwhile());
+            }
+        };
         if meta.len() != s.size {
-            return Err(Refusal::Stale(format!("{} changed size", s.path.display())));
+            let refusal = Refusal::Stale(format!("{} changed size", s.path.display()));
+            return (Err(refusal), meanwhile());
         }
-        if mtime_ns(&meta) != s.mtime_ns {
-            return Err(Refusal::Stale(format!(
-                "{} has another modification time",
-                s.path.display()
-            )));
+        let now = SourceStamp::of(s.path.clone(), &meta, s.read_ns);
+        if check == Check::Content || needs_hash(s, &now) {
+            to_hash.push(s);
         }
     }
-    Ok(())
+    if to_hash.is_empty() {
+        return (Ok(0), meanwhile());
+    }
+    std::thread::scope(|scope| {
+        let sums = scope.spawn(|| compare_checksums(&to_hash));
+        let t = meanwhile();
+        let sums = sums
+            .join()
+            .unwrap_or_else(|_| Err(Refusal::Stale("the files could not be checked".into())));
+        (sums.map(|()| to_hash.len()), t)
+    })
+}
+
+/// Whether a graph file whose snapshot recorded `recorded`, and which now
+/// has the identity `now` (same size), must be hashed: its modification
+/// time, inode or device differ, or it is racily clean (modified within
+/// [`RACY_NS`] of being read).
+fn needs_hash(recorded: &SourceStamp, now: &SourceStamp) -> bool {
+    now.mtime_ns != recorded.mtime_ns
+        || now.inode != recorded.inode
+        || now.device != recorded.device
+        || recorded.mtime_ns >= recorded.read_ns - RACY_NS
 }
 
 /// Compares the recorded checksums with the files' bytes.
-fn compare_checksums(header: &Header) -> Result<(), Refusal> {
-    for s in &header.sources {
+fn compare_checksums(sources: &[&SourceStamp]) -> Result<(), Refusal> {
+    for s in sources {
         // Read in blocks rather than mapped: a mapping would count the
         // whole file in the process's memory for the time it is hashed.
         let sum = snapshot::checksum_file(&s.path)
@@ -147,41 +228,39 @@ fn compare_checksums(header: &Header) -> Result<(), Refusal> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reading {
     /// In place, each record decoded when it is first read
-    /// ([`snapshot::open`]).
+    /// ([`snapshot::open`]); the files checked by the rule of the module
+    /// documentation, the body not hashed.
     InPlace,
-    /// Every record decoded now ([`snapshot::decode_body_with`]), which
-    /// also checks that each is whole, after checking that the columns
-    /// can be read in place.
+    /// Every file and the body hashed, and every record decoded now
+    /// ([`snapshot::decode_body_with`]), which also checks that each is
+    /// whole, after checking that the columns can be read in place.
     Whole,
 }
 
 /// The graph in `bytes` if they are a valid snapshot of the files
-/// `canonical`. The source files are hashed on a second thread while this
-/// one hashes the body (and decodes it, when reading it whole); the graph
-/// is used only when every checksum matches.
+/// `canonical`. Files to hash are hashed on a second thread while this
+/// one opens the snapshot (and hashes and decodes its body, when reading
+/// it whole); the graph is used only when every check passes.
 fn try_snapshot(
     bytes: Arc<FileBytes>,
     canonical: &[PathBuf],
     reading: Reading,
     progress: &mut dyn FnMut(Progress),
-) -> Result<Graph, Refusal> {
+) -> Result<(Graph, usize), Refusal> {
     let header = snapshot::read_header(&bytes).map_err(Refusal::Damaged)?;
-    compare_stats(&header, canonical)?;
     let body = snapshot::body_unchecked(&bytes, &header).map_err(Refusal::Damaged)?;
-    let (files, graph) = std::thread::scope(|s| {
-        let files = s.spawn(|| compare_checksums(&header));
-        let graph = snapshot::check_body(body, &header).and_then(|()| match reading {
-            Reading::InPlace => snapshot::open(Arc::clone(&bytes), &header),
-            Reading::Whole => snapshot::open(Arc::clone(&bytes), &header)
-                .and_then(|_| snapshot::decode_body_with(body, &mut *progress)),
-        });
-        (files.join(), graph)
+    let check = match reading {
+        Reading::InPlace => Check::Stats,
+        Reading::Whole => Check::Content,
+    };
+    let (files, graph) = compare_files(&header, canonical, check, || match reading {
+        Reading::InPlace => snapshot::open(Arc::clone(&bytes), &header),
+        Reading::Whole => snapshot::check_body(body, &header)
+            .and_then(|()| snapshot::open(Arc::clone(&bytes), &header))
+            .and_then(|_| snapshot::decode_body_with(body, &mut *progress)),
     });
-    match files {
-        Ok(files) => files?,
-        Err(_) => return Err(Refusal::Stale("the files could not be checked".into())),
-    }
-    graph.map_err(Refusal::Damaged)
+    let hashed = files?;
+    Ok((graph.map_err(Refusal::Damaged)?, hashed))
 }
 
 /// The canonical paths of graph files.
@@ -202,7 +281,8 @@ pub fn canonical_paths<P: AsRef<Path>>(paths: &[P]) -> io::Result<Vec<PathBuf>> 
 /// let (g, outcome) = load(&[&file], &cache)?;
 /// assert_eq!((g.entity_count(), outcome), (1, Outcome::Written));
 /// let (g, outcome) = load(&[&file], &cache)?;
-/// assert_eq!((g.entity_count(), outcome), (1, Outcome::Used));
+/// // Written a moment ago, the file is hashed (see "When a snapshot is used").
+/// assert_eq!((g.entity_count(), outcome), (1, Outcome::Used { hashed: 1 }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load<P: AsRef<Path>>(paths: &[P], dir: &Path) -> Result<(Graph, Outcome), LoadError> {
@@ -226,8 +306,10 @@ pub fn load_with<P: AsRef<Path>>(
     };
     let snap = snapshot_path(dir, &canonical);
     if let Ok(bytes) = FileBytes::open_lazily(&snap) {
-        if let Ok(graph) = try_snapshot(Arc::new(bytes), &canonical, Reading::InPlace, progress) {
-            return Ok((graph, Outcome::Used));
+        if let Ok((graph, hashed)) =
+            try_snapshot(Arc::new(bytes), &canonical, Reading::InPlace, progress)
+        {
+            return Ok((graph, Outcome::Used { hashed }));
         }
     }
 
@@ -241,14 +323,13 @@ pub fn load_with<P: AsRef<Path>>(
             error,
         };
         let mut file = File::open(p.as_ref()).map_err(io_error)?;
+        let read_ns = now_ns();
         let meta = file.metadata().map_err(io_error)?;
         let bytes = FileBytes::of(&mut file, meta.len()).map_err(io_error)?;
-        stamps.push(SourceStamp {
-            path: c.clone(),
-            size: bytes.len() as u64,
-            mtime_ns: mtime_ns(&meta),
-            checksum: 0,
-        });
+        let mut stamp = SourceStamp::of(c.clone(), &meta, read_ns);
+        // What was read is what the snapshot holds.
+        stamp.size = bytes.len() as u64;
+        stamps.push(stamp);
         contents.push((name, bytes));
     }
     let texts = contents
@@ -287,15 +368,17 @@ fn write_snapshot(graph: &Graph, stamps: &[SourceStamp], snap: &Path) -> Result<
     if let Some(dir) = snap.parent() {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    // Written beside it and renamed over it, so that a reader sees the old
-    // snapshot or the new one. It is not synced to disk: a snapshot cut
-    // short by a crash fails its checks and is rebuilt.
+    // Written beside it, synced, and renamed over it, so that a reader
+    // sees the old snapshot or the new one, whole, even after a crash
+    // (loads do not hash the body; see the module documentation).
     let tmp = temp_path(snap, std::process::id());
     let written = File::create(&tmp)
         .map_err(|e| e.to_string())
         .and_then(|f| {
             let mut out = io::BufWriter::with_capacity(1 << 20, f);
-            snapshot::write(graph, stamps, &mut out).map_err(|e| e.to_string())
+            snapshot::write(graph, stamps, &mut out).map_err(|e| e.to_string())?;
+            let file = out.into_inner().map_err(|e| e.error().to_string())?;
+            file.sync_all().map_err(|e| e.to_string())
         })
         .and_then(|()| fs::rename(&tmp, snap).map_err(|e| e.to_string()));
     if written.is_err() {
@@ -316,11 +399,22 @@ pub struct Status {
 }
 
 /// Checks, without loading the files, whether the snapshot of `paths` in
-/// `dir` would be used (the same checks as [`load`], decoding included).
+/// `dir` would be used by [`load`] (the same checks).
 pub fn status<P: AsRef<Path>>(paths: &[P], dir: &Path) -> io::Result<Status> {
+    check_status(paths, dir, Reading::InPlace)
+}
+
+/// Checks the snapshot of `paths` in `dir` in full: every graph file
+/// hashed and compared with its recorded checksum, the snapshot's body
+/// hashed, and every record decoded.
+pub fn verify<P: AsRef<Path>>(paths: &[P], dir: &Path) -> io::Result<Status> {
+    check_status(paths, dir, Reading::Whole)
+}
+
+fn check_status<P: AsRef<Path>>(paths: &[P], dir: &Path, reading: Reading) -> io::Result<Status> {
     let canonical = canonical_paths(paths)?;
     let path = snapshot_path(dir, &canonical);
-    let bytes = match fs::read(&path) {
+    let bytes = match FileBytes::open_lazily(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Ok(Status {
@@ -332,12 +426,7 @@ pub fn status<P: AsRef<Path>>(paths: &[P], dir: &Path) -> io::Result<Status> {
         Err(e) => return Err(e),
     };
     let size = bytes.len() as u64;
-    let state = match try_snapshot(
-        Arc::new(FileBytes::from_vec(bytes)),
-        &canonical,
-        Reading::Whole,
-        &mut |_| {},
-    ) {
+    let state = match try_snapshot(Arc::new(bytes), &canonical, reading, &mut |_| {}) {
         Ok(_) => State::Valid,
         Err(Refusal::Stale(why)) => State::Stale(why),
         Err(Refusal::Damaged(e)) => State::Damaged(e.to_string()),

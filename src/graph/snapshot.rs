@@ -75,7 +75,8 @@ pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
 /// The version of the snapshot layout this build reads and writes; a
 /// snapshot of another version is rebuilt. Version 4: the name table
 /// holds look-up keys (`fold::name_key`), not names in lower case.
-pub const SNAPSHOT_VERSION: u32 = 4;
+/// Version 5: each source's inode, device and the time it was read.
+pub const SNAPSHOT_VERSION: u32 = 5;
 
 /// How deep lists may nest inside a property value.
 const MAX_DEPTH: usize = 16;
@@ -114,8 +115,8 @@ fn corrupt(what: impl Into<String>) -> SnapshotError {
 
 // ----- the identity of the source files -------------------------------------
 
-/// What a snapshot records of one graph file: it is used only while the
-/// file has the same size, modification time and checksum.
+/// What a snapshot records of one graph file, to tell whether the file is
+/// still the one it was built from (see [`super::cache`] for the rule).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceStamp {
     /// The file's canonical path.
@@ -124,8 +125,55 @@ pub struct SourceStamp {
     pub size: u64,
     /// Its modification time, in nanoseconds since the Unix epoch.
     pub mtime_ns: i128,
+    /// Its inode number (0 where the platform has none).
+    pub inode: u64,
+    /// The device that holds it (0 where the platform does not tell).
+    pub device: u64,
+    /// When kg read it, in nanoseconds since the Unix epoch: a file
+    /// modified shortly before it was read may change again within the
+    /// same tick of the file system's clock without its modification
+    /// time changing.
+    pub read_ns: i128,
     /// XXH3-64 of its bytes.
     pub checksum: u64,
+}
+
+impl SourceStamp {
+    /// The stamp of a file whose metadata is `meta`, read at `read_ns`,
+    /// without its checksum (0 until it is set).
+    pub fn of(path: PathBuf, meta: &std::fs::Metadata, read_ns: i128) -> SourceStamp {
+        let (inode, device) = file_identity(meta);
+        SourceStamp {
+            path,
+            size: meta.len(),
+            mtime_ns: mtime_ns(meta),
+            inode,
+            device,
+            read_ns,
+            checksum: 0,
+        }
+    }
+}
+
+/// A file's inode number and device.
+#[cfg(unix)]
+pub fn file_identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.ino(), meta.dev())
+}
+
+/// A file's inode number and device: not told on this platform.
+#[cfg(not(unix))]
+pub fn file_identity(_meta: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// The time now, in nanoseconds since the Unix epoch.
+pub fn now_ns() -> i128 {
+    match std::time::SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
 }
 
 /// The modification time of a file, in nanoseconds since the Unix epoch
@@ -496,6 +544,9 @@ fn header(sources: &[SourceStamp], len: u64, sum: u64) -> Result<Vec<u8>, Snapsh
         w.bytes(&path_bytes(&s.path))?;
         w.u64(s.size);
         w.i128(s.mtime_ns);
+        w.u64(s.inode);
+        w.u64(s.device);
+        w.i128(s.read_ns);
         w.u64(s.checksum);
     }
     w.u64(len);
@@ -687,7 +738,8 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     if version != SNAPSHOT_VERSION {
         return Err(SnapshotError::Version(version));
     }
-    let n = r.count(8 + 4 + 8 + 16 + 8)?;
+    // A path's length, size, mtime, inode, device, read time, checksum.
+    let n = r.count(4 + 8 + 16 + 8 + 8 + 16 + 8)?;
     let mut sources = Vec::with_capacity(n);
     for _ in 0..n {
         let path = path_from(r.raw()?);
@@ -695,6 +747,9 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
             path,
             size: r.u64()?,
             mtime_ns: r.i128()?,
+            inode: r.u64()?,
+            device: r.u64()?,
+            read_ns: r.i128()?,
             checksum: r.u64()?,
         });
     }
@@ -1082,6 +1137,9 @@ mod tests {
             path: PathBuf::from("/data/graph.json"),
             size: 1234,
             mtime_ns: 1_700_000_000_123_456_789,
+            inode: 4321,
+            device: 2049,
+            read_ns: 1_700_000_100_000_000_000,
             checksum: 0xfeed_beef,
         }
     }
