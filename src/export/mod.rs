@@ -172,15 +172,10 @@ pub fn whole_graph(graph: &Graph, as_of: Option<Date>) -> Cow<'_, Graph> {
     let Some(date) = as_of else {
         return Cow::Borrowed(graph);
     };
-    let mut g = graph.clone();
-    let stale: Vec<EdgeIndex> = g
+    let valid = graph
         .relation_indices()
-        .filter(|&e| g.relation(e).is_some_and(|r| !r.valid_during(date)))
-        .collect();
-    for e in stale {
-        g.remove_relation(e);
-    }
-    Cow::Owned(g)
+        .filter(|&e| graph.relation(e).is_some_and(|r| r.valid_during(date)));
+    Cow::Owned(graph.subgraph(graph.entity_indices(), valid))
 }
 
 /// The graph elements found in query results.
@@ -243,25 +238,10 @@ impl Selection {
         self.nodes.is_empty() && self.rels.is_empty()
     }
 
-    /// The selected elements as a graph of their own: a copy of `graph`
-    /// without the rest. Entities and relations keep their order.
+    /// The selected elements as a graph of their own, built from them
+    /// ([`Graph::subgraph`]). Entities and relations keep their order.
     pub fn subgraph(&self, graph: &Graph) -> Graph {
-        let mut g = graph.clone();
-        let drop_rels: Vec<EdgeIndex> = g
-            .relation_indices()
-            .filter(|e| !self.rels.contains(e))
-            .collect();
-        for e in drop_rels {
-            g.remove_relation(e);
-        }
-        let drop_nodes: Vec<NodeIndex> = g
-            .entity_indices()
-            .filter(|n| !self.nodes.contains(n))
-            .collect();
-        for n in drop_nodes {
-            g.remove_entity(n);
-        }
-        g
+        graph.subgraph(self.nodes.iter().copied(), self.rels.iter().copied())
     }
 }
 
@@ -283,23 +263,23 @@ pub fn query_subgraph(
         let (line, column) = query::error::line_col(text, st.span.start);
         return Err(ExportError::Mutating { line, column });
     }
-    let mut work = graph.clone();
     let mut selection = Selection::default();
     let mut any_rows = false;
     for st in &script.statements {
-        let result = query::execute(&mut work, text, st, &query::Params::new(), options).map_err(
-            |e| match e {
-                query::QueryError::TimedOut(_) => ExportError::TimedOut(e.render(text)),
-                _ => ExportError::Query(e.render(text)),
-            },
-        )?;
+        let result =
+            query::execute_read(graph, text, st, &query::Params::new(), options).map_err(|e| {
+                match e {
+                    query::QueryError::TimedOut(_) => ExportError::TimedOut(e.render(text)),
+                    _ => ExportError::Query(e.render(text)),
+                }
+            })?;
         any_rows |= !result.rows.is_empty();
-        selection.add_result(&work, &result);
+        selection.add_result(graph, &result);
     }
     if any_rows && selection.is_empty() {
         return Err(ExportError::NothingToDraw);
     }
-    Ok(selection.subgraph(&work))
+    Ok(selection.subgraph(graph))
 }
 
 /// Writes a single-file format. CSV writes several files: use

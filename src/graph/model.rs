@@ -570,6 +570,50 @@ impl Graph {
         }
     }
 
+    /// The part of this graph made of the entities `entities` and the
+    /// relations `relations` (both in index order; a relation whose ends
+    /// are not both kept is left out), built in one pass over them: the
+    /// sources, name and the counts of changes stay. Entities and
+    /// relations keep their order, and so do each entity's lists of
+    /// relations.
+    pub fn subgraph(
+        &self,
+        entities: impl IntoIterator<Item = NodeIndex>,
+        relations: impl IntoIterator<Item = EdgeIndex>,
+    ) -> Graph {
+        let mut position = vec![u32::MAX; self.node_bound()];
+        let mut kept = Vec::new();
+        for n in entities {
+            if let (Some(e), Some(slot)) = (self.entity(n), position.get_mut(n.index())) {
+                if *slot == u32::MAX {
+                    *slot = kept.len() as u32;
+                    kept.push(e.clone());
+                }
+            }
+        }
+        let at = |n: NodeIndex| position.get(n.index()).copied().filter(|&p| p != u32::MAX);
+        let rels: Vec<(u32, u32, Relation)> = relations
+            .into_iter()
+            .filter_map(|e| {
+                let (a, b) = self.endpoints(e)?;
+                Some((at(a)?, at(b)?, self.relation(e)?.clone()))
+            })
+            .collect();
+        let mut g = Graph::from_parts(
+            self.name.clone(),
+            self.sources.clone(),
+            self.interner.clone(),
+            kept,
+            rels,
+            self.changes,
+        )
+        // The parts come from one graph: their ids are distinct and their
+        // ends are kept entities.
+        .unwrap_or_else(|_| Graph::new());
+        g.damage = self.damage().map(String::from);
+        g
+    }
+
     /// A graph answered in place from a snapshot (see [`super::frozen`]).
     pub(crate) fn frozen(
         name: Option<String>,

@@ -108,19 +108,40 @@ pub(crate) struct ClauseProfile {
     pub time: std::time::Duration,
 }
 
-/// Runs a query's clauses in order.
-pub(crate) fn run_query(
-    graph: &mut Graph,
-    q: &Query,
-    ctx: &Ctx<'_>,
-) -> Result<QueryResult, QueryError> {
-    run_query_profiled(graph, q, ctx, None)
+/// The graph a query runs on: read only, or open to its changes.
+pub(crate) enum Access<'g> {
+    /// A query with no updating clause.
+    Read(&'g Graph),
+    /// A query that may change the graph.
+    Write(&'g mut Graph),
+}
+
+impl Access<'_> {
+    pub(crate) fn read(&self) -> &Graph {
+        match self {
+            Access::Read(g) => g,
+            Access::Write(g) => g,
+        }
+    }
+
+    /// The graph to change; an internal error on a read-only run (which
+    /// its callers give only queries without updating clauses).
+    fn write(&mut self, span: crate::query::ast::Span) -> Result<&mut Graph, QueryError> {
+        match self {
+            Access::Write(g) => Ok(g),
+            Access::Read(_) => Err(QueryError::argument(
+                "InvalidArgumentValue",
+                "an updating clause in a read-only query",
+                span,
+            )),
+        }
+    }
 }
 
 /// Runs a query's clauses in order; with `profile`, records each clause's
 /// rows and time (one entry per clause).
 pub(crate) fn run_query_profiled(
-    graph: &mut Graph,
+    mut graph: Access<'_>,
     q: &Query,
     ctx: &Ctx<'_>,
     mut profile: Option<&mut Vec<ClauseProfile>>,
@@ -149,7 +170,7 @@ pub(crate) fn run_query_profiled(
                 let Some((proj, where_, is_return)) = aggregation_after(&q.clauses, i) else {
                     continue;
                 };
-                let ev = Evaluator::new(graph, ctx);
+                let ev = Evaluator::new(graph.read(), ctx);
                 let before = table.names.len();
                 let (names, plan) = plan_match_clause(&ev, m, &table.names, false);
                 let cols = items(ctx.text, proj, &names);
@@ -186,20 +207,20 @@ pub(crate) fn run_query_profiled(
                 fused_next = true;
             }
             Clause::Match(m) => {
-                let ev = Evaluator::new(graph, ctx);
+                let ev = Evaluator::new(graph.read(), ctx);
                 let distinct_rows = distinct_rows_after(&q.clauses, i);
                 table = match_clause(&ev, m, table, distinct_rows)?;
             }
             Clause::Unwind(u) => {
-                let ev = Evaluator::new(graph, ctx);
+                let ev = Evaluator::new(graph.read(), ctx);
                 table = unwind(&ev, u, table)?;
             }
             Clause::With(w) => {
-                let ev = Evaluator::new(graph, ctx);
+                let ev = Evaluator::new(graph.read(), ctx);
                 table = project(&ev, &w.projection, table, w.where_.as_ref())?;
             }
             Clause::Return(r) => {
-                let ev = Evaluator::new(graph, ctx);
+                let ev = Evaluator::new(graph.read(), ctx);
                 let mut t = project(&ev, &r.projection, table, None)?;
                 result = QueryResult {
                     columns: t.names.clone(),
@@ -207,11 +228,11 @@ pub(crate) fn run_query_profiled(
                 };
                 table = t;
             }
-            Clause::Create(c) => mutate::create(graph, ctx, c, &mut table)?,
-            Clause::Merge(m) => mutate::merge(graph, ctx, m, &mut table)?,
-            Clause::Set(s) => mutate::set(graph, ctx, &s.items, &mut table)?,
-            Clause::Remove(r) => mutate::remove(graph, ctx, r, &mut table)?,
-            Clause::Delete(d) => mutate::delete(graph, ctx, d, &mut table)?,
+            Clause::Create(c) => mutate::create(graph.write(c.span)?, ctx, c, &mut table)?,
+            Clause::Merge(m) => mutate::merge(graph.write(m.span)?, ctx, m, &mut table)?,
+            Clause::Set(s) => mutate::set(graph.write(s.span)?, ctx, &s.items, &mut table)?,
+            Clause::Remove(r) => mutate::remove(graph.write(r.span)?, ctx, r, &mut table)?,
+            Clause::Delete(d) => mutate::delete(graph.write(d.span)?, ctx, d, &mut table)?,
         }
         if let Some(p) = profile.as_deref_mut() {
             let elapsed = started.elapsed();

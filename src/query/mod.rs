@@ -163,10 +163,43 @@ pub fn execute(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
+    execute_on(eval::Access::Write(graph), text, statement, params, options)
+}
+
+/// [`execute`] for a statement that does not change the graph, on a
+/// graph that is only read: an updating statement (`CREATE`, `MERGE`,
+/// `SET`, `REMOVE`, `DELETE`) is refused with an error at its first
+/// updating clause.
+pub fn execute_read(
+    graph: &Graph,
+    text: &str,
+    statement: &Statement,
+    params: &Params,
+    options: &Options,
+) -> Result<QueryResult, QueryError> {
+    if is_mutating(statement) {
+        return Err(QueryError::argument(
+            "InvalidArgumentValue",
+            "this statement changes the graph, which is only read here",
+            statement.span,
+        ));
+    }
+    execute_on(eval::Access::Read(graph), text, statement, params, options)
+}
+
+fn execute_on(
+    graph: eval::Access<'_>,
+    text: &str,
+    statement: &Statement,
+    params: &Params,
+    options: &Options,
+) -> Result<QueryResult, QueryError> {
     let query = match &statement.body {
         StatementBody::Query(q) => q,
         StatementBody::Owners(_) | StatementBody::Holdings(_) | StatementBody::Path(_) => {
-            return Ok(run_ownership_statement(graph, text, statement, params, options)?.result)
+            return Ok(
+                run_ownership_statement(graph.read(), text, statement, params, options)?.result,
+            )
         }
     };
     semantic::check(query, text)?;
@@ -184,29 +217,27 @@ pub fn execute(
         polls: std::cell::Cell::new(0),
     };
     if statement.mode == Some(ExplainMode::Explain) {
-        return Ok(explain(graph, query, &ctx));
+        return Ok(explain(graph.read(), query, &ctx));
     }
-    if statement.mode == Some(ExplainMode::Profile) {
-        // The plan is the one chosen before the query changes the graph.
-        let plan = explain(graph, query, &ctx);
-        let mut profile = Vec::new();
-        let saved = is_mutating(statement).then(|| graph.clone());
-        let r = eval::run_query_profiled(graph, query, &ctx, Some(&mut profile));
-        if let (Err(_), Some(saved)) = (&r, saved) {
-            *graph = saved;
+    let profile = statement.mode == Some(ExplainMode::Profile);
+    // The plan is the one chosen before the query changes the graph.
+    let plan = profile.then(|| explain(graph.read(), query, &ctx));
+    let mut clauses = Vec::new();
+    let clauses_out = profile.then_some(&mut clauses);
+    let r = match graph {
+        eval::Access::Write(graph) if is_mutating(statement) => {
+            let saved = graph.clone();
+            let r = eval::run_query_profiled(eval::Access::Write(graph), query, &ctx, clauses_out);
+            if r.is_err() {
+                *graph = saved;
+            }
+            r
         }
-        r?;
-        return Ok(with_profile(plan, &profile));
-    }
-    if is_mutating(statement) {
-        let saved = graph.clone();
-        let r = eval::run_query(graph, query, &ctx);
-        if r.is_err() {
-            *graph = saved;
-        }
-        r
-    } else {
-        eval::run_query(graph, query, &ctx)
+        graph => eval::run_query_profiled(graph, query, &ctx, clauses_out),
+    };
+    match plan {
+        Some(plan) => r.map(|_| with_profile(plan, &clauses)),
+        None => r,
     }
 }
 
