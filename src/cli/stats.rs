@@ -8,6 +8,9 @@ use super::{table_or_json, write_json, CliError, Format};
 use crate::graph::{Date, Graph};
 use crate::output::table;
 
+/// How many members of the largest ownership cycle `kg stats` names.
+const CYCLE_MEMBERS_SHOWN: usize = 20;
+
 pub fn run(graph: &Graph, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
     let as_json = table_or_json(format, "stats")?;
     let labels = graph.label_counts();
@@ -38,6 +41,17 @@ pub fn run(graph: &Graph, format: Format, out: &mut dyn Write) -> Result<(), Cli
         }
     }
     let dated = graph.relation_count() - undated;
+    let cycles = crate::ownership::view::cycles(graph, None);
+    // The members of the largest cycle, by id (at most 20 of them).
+    let largest: Vec<String> = cycles
+        .first()
+        .map(|c| {
+            c.iter()
+                .take(CYCLE_MEMBERS_SHOWN)
+                .map(|&n| crate::export::entity_key(graph, n))
+                .collect()
+        })
+        .unwrap_or_default();
 
     if as_json {
         let sources: Vec<serde_json::Value> = graph
@@ -59,6 +73,11 @@ pub fn run(graph: &Graph, format: Format, out: &mut dyn Write) -> Result<(), Cli
                       "dated_relations": dated, "undated_relations": undated},
             "sources": sources,
             "relations_without_source": unsourced,
+            "ownership_cycles": {
+                "count": cycles.len(),
+                "largest_size": cycles.first().map_or(0, Vec::len),
+                "largest": largest,
+            },
         });
         return write_json(out, &value);
     }
@@ -78,6 +97,24 @@ pub fn run(graph: &Graph, format: Format, out: &mut dyn Write) -> Result<(), Cli
             "dates: {a} to {b} ({dated} relations dated, {undated} undated)"
         )?,
         _ => writeln!(out, "dates: none ({undated} relations undated)")?,
+    }
+    match cycles.first() {
+        None => writeln!(out, "ownership cycles: none")?,
+        Some(first) => {
+            let more = first.len().saturating_sub(CYCLE_MEMBERS_SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "ownership cycles: {} (the largest has {} entities: {}{more}; kg owners NAME --ultimate --explain shows one)",
+                cycles.len(),
+                first.len(),
+                largest.join(", ")
+            )?
+        }
     }
     writeln!(out)?;
     let rows: Vec<Vec<String>> = labels

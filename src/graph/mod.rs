@@ -19,6 +19,7 @@ pub mod save;
 pub mod snapshot;
 pub mod stream;
 pub mod value;
+pub mod visit;
 pub mod write;
 
 /// The built-in graph: the rare-earths-2025 seed graph, the text of

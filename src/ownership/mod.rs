@@ -21,6 +21,7 @@ pub mod direct;
 mod flow;
 pub mod path;
 pub mod ultimate;
+pub mod view;
 pub mod window;
 
 use crate::graph::{Date, EdgeIndex, Graph, NodeIndex, PropValue, Relation, Sym};
