@@ -437,6 +437,19 @@ fn shares_above_100_percent_are_a_data_problem() {
     let r = run(&["-g", &g, "query", "OWNERS OF 'Target'", "--format", "csv"]);
     assert_eq!(r.code, 0);
     assert_eq!(r.stderr, format!("kg: {message}\n"));
+    // Ultimate owners read the stakes from the explored part of the graph.
+    let r = run(&[
+        "-g",
+        &g,
+        "owners",
+        "Target",
+        "--ultimate",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.stderr, format!("kg: {message}\n"));
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j[0]["problems"], serde_json::json!([message]));
     let r = run(&["-g", &g, "holdings", "A", "--ultimate", "--format", "json"]);
     assert_eq!(r.stderr, format!("kg: {message}\n"));
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

@@ -243,23 +243,35 @@ pub fn overfull(
     as_of: Option<Date>,
 ) -> Option<Overfull> {
     let edges = vocab.edges(graph, n, Direction::Up, as_of);
-    let known: Vec<(&OwnershipEdge, Window, f64)> = edges
-        .iter()
-        .filter_map(|e| {
-            let r = graph.relation(e.relation)?;
-            Some((e, Window::of(r), e.share?))
-        })
+    let stakes = edges.into_iter().filter_map(|e| {
+        let r = graph.relation(e.relation)?;
+        Some((e, Window::of(r)))
+    });
+    overfull_of(n, stakes, as_of)
+}
+
+/// [`overfull`] of the entity `n` whose owners are `stakes` (each
+/// ownership edge into `n` with the window in which it holds); those not
+/// valid during `as_of` are left out here.
+pub fn overfull_of(
+    n: NodeIndex,
+    stakes: impl Iterator<Item = (OwnershipEdge, Window)>,
+    as_of: Option<Date>,
+) -> Option<Overfull> {
+    let within = as_of.map_or(Window::ALWAYS, Window::during);
+    let known: Vec<(OwnershipEdge, Window, f64)> = stakes
+        .filter(|(_, w)| w.overlaps(&within))
+        .filter_map(|(e, w)| Some((e, w, e.share?)))
         .collect();
     if known.iter().map(|(_, _, s)| s).sum::<f64>() <= 1.0 + 1e-9 {
         return None;
     }
-    let within = as_of.map_or(Window::ALWAYS, Window::during);
     let mut worst: Option<Overfull> = None;
     for slice in Slices::cut(known.iter().map(|(_, w, _)| *w)).windows {
         if !slice.overlaps(&within) {
             continue;
         }
-        let holding: Vec<&(&OwnershipEdge, Window, f64)> = known
+        let holding: Vec<&(OwnershipEdge, Window, f64)> = known
             .iter()
             .filter(|(_, w, _)| w.overlaps(&slice))
             .collect();

@@ -45,7 +45,7 @@
 
 use super::flow::{explore, flows, Flow, Sub};
 use super::window::{Slices, Steps, Window};
-use super::{overfull, Direction, Overfull, OwnershipEdge, Vocabulary};
+use super::{overfull, overfull_of, Direction, Overfull, OwnershipEdge, Vocabulary};
 use crate::graph::{Date, Graph, NodeIndex};
 
 /// How many chains are listed per answer at most.
@@ -404,16 +404,19 @@ fn ultimate_within(
             chains_capped: capped,
         });
     }
-    answers.sort_by(|a, b| {
+    // Largest share first, then by name and index; each name is made
+    // once, not at every comparison.
+    let mut keyed: Vec<(String, Answer)> = answers
+        .into_iter()
+        .map(|a| (graph.display_name(a.entity), a))
+        .collect();
+    keyed.sort_by(|(an, a), (bn, b)| {
         let s = |a: &Answer| a.share.unwrap_or(f64::NEG_INFINITY);
         s(b).total_cmp(&s(a))
-            .then_with(|| {
-                graph
-                    .display_name(a.entity)
-                    .cmp(&graph.display_name(b.entity))
-            })
+            .then_with(|| an.cmp(bn))
             .then_with(|| a.entity.cmp(&b.entity))
     });
+    let answers: Vec<Answer> = keyed.into_iter().map(|(_, a)| a).collect();
 
     let history = if with_history {
         history(&sub, &slices, asked.clone(), &tops)
@@ -449,15 +452,24 @@ fn ultimate_within(
         }
     }
 
-    let checked = sub
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| dir == Direction::Up || *i != 0)
-        .map(|(_, &m)| m);
-    let problems = checked
-        .filter_map(|m| overfull(graph, &vocab, m, as_of))
-        .collect();
+    // Stakes above 100% in the entities on the way. Going up, every
+    // entity's owners are its explored edges; going down, the owners of a
+    // holding are read from the graph.
+    let problems = match dir {
+        Direction::Up => (0..count)
+            .filter_map(|i| {
+                let stakes = sub.outgoing[i].iter().map(|&k| {
+                    let edge = sub.edges[k].2;
+                    (edge, sub.windows[k])
+                });
+                overfull_of(sub.nodes[i], stakes, as_of)
+            })
+            .collect(),
+        Direction::Down => sub.nodes[1..]
+            .iter()
+            .filter_map(|&m| overfull(graph, &vocab, m, as_of))
+            .collect(),
+    };
     Ultimate {
         answers,
         problems,
