@@ -281,6 +281,16 @@ fn a_subgraph_built_from_kept_ids_is_the_graph_with_the_rest_deleted() {
             })
             .collect();
         let built = graph.subgraph(nodes.iter().copied(), rels.iter().copied());
+        // Named twice, each entity and relation is kept once.
+        let twice = graph.subgraph(
+            nodes.iter().chain(&nodes).copied(),
+            rels.iter().chain(&rels).copied(),
+        );
+        assert_eq!(
+            (twice.entity_count(), twice.relation_count()),
+            (nodes.len(), rels.len()),
+            "{what}"
+        );
         let reference = by_deleting(&plain, &nodes, &rels);
         assert_eq!(built.entity_count(), nodes.len(), "{what}");
         assert_eq!(built.relation_count(), rels.len(), "{what}");
@@ -317,6 +327,17 @@ fn stats_name_the_ownership_cycles() {
         ids.join(", ")
     );
     assert!(r.stdout.contains(&line), "{}", r.stdout);
+    let own = run(&[
+        "-g",
+        "tests/data/ownership/cycles/self-holding.json",
+        "stats",
+    ]);
+    assert!(
+        own.stdout
+            .contains("ownership cycles: 1 (the largest has 1 entity: "),
+        "{}",
+        own.stdout
+    );
     let r = run(&["-g", file, "stats", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["ownership_cycles"]["count"], 1);

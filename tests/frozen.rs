@@ -1031,8 +1031,9 @@ fn forge(env: &Env, graph: &str) {
     // magic, version, the count of sources, each source, then body length,
     // body checksum and the header's own sum.
     let path_len = header.sources[0].path.as_os_str().len();
-    // A source: its path, size, mtime, inode, device, read time, checksum.
-    let end = 8 + 4 + 4 + (4 + path_len + 8 + 16 + 8 + 8 + 16 + 8) + 8 + 8 + 8;
+    // A source: its path, size, mtime, ctime, inode, device, read time,
+    // checksum.
+    let end = 8 + 4 + 4 + (4 + path_len + 8 + 16 + 16 + 8 + 8 + 16 + 8) + 8 + 8 + 8;
     let body_sum = checksum(&bytes[header.body_start..]);
     bytes[end - 16..end - 8].copy_from_slice(&body_sum.to_le_bytes());
     let header_sum = checksum(&bytes[..end - 8]);

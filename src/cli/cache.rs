@@ -126,7 +126,7 @@ pub fn run(args: &Args, action: Option<CacheAction>, out: &mut dyn Write) -> Res
                         writeln!(out, "size:         {}", size_text(size))?;
                     }
                     writeln!(out, "state:        {}", s.state)?;
-                    if verify {
+                    if verify && s.state != State::Missing {
                         writeln!(
                             out,
                             "checked:      every graph file and the snapshot hashed, every record decoded"

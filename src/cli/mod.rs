@@ -255,7 +255,7 @@ pub fn load_graph(args: &Args) -> Result<Graph, CliError> {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match outcome {
             Outcome::Used { hashed: 0 } => eprintln!(
-                "kg: loaded from the compiled snapshot in {ms:.0} ms (graph files unchanged in size, time, inode and device)"
+                "kg: loaded from the compiled snapshot in {ms:.0} ms (graph files unchanged in size, times, inode and device)"
             ),
             Outcome::Used { hashed } => eprintln!(
                 "kg: loaded from the compiled snapshot in {ms:.0} ms ({hashed} graph file{} hashed: modified within {} s of being read, or touched or replaced since)",

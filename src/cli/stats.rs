@@ -109,9 +109,10 @@ pub fn run(graph: &Graph, format: Format, out: &mut dyn Write) -> Result<(), Cli
             };
             writeln!(
                 out,
-                "ownership cycles: {} (the largest has {} entities: {}{more}; kg owners NAME --ultimate --explain shows one)",
+                "ownership cycles: {} (the largest has {} {}: {}{more}; kg owners NAME --ultimate --explain shows one)",
                 cycles.len(),
                 first.len(),
+                if first.len() == 1 { "entity" } else { "entities" },
                 largest.join(", ")
             )?
         }

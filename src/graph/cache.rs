@@ -10,23 +10,28 @@
 //! # When a snapshot is used
 //!
 //! As git trusts its index, a snapshot is trusted without reading the
-//! graph files when each file has the size, modification time (to the
-//! nanosecond), inode and device the snapshot recorded, and was not
-//! modified within [`RACY_NS`] of the moment kg read it. A file modified
-//! that close to its reading is *racily clean*: a second change within
-//! the same tick of the file system's clock would leave its modification
-//! time as it was, so such a file is hashed at every load and compared
-//! with the checksum recorded. A file whose size is the same but whose
-//! time, inode or device differ (`touch`, a copy put in its place) is
+//! graph files when each file has the size, modification and
+//! status-change times (to the nanosecond), inode and device the snapshot
+//! recorded, and neither time is within [`RACY_NS`] of the moment kg
+//! read it. A file written that close to its reading is *racily clean*:
+//! a second change within the same tick of the file system's clock would
+//! leave its times as they were, so such a file is hashed at every load
+//! and compared with the checksum recorded. A file whose size is the same but whose
+//! times, inode or device differ (`touch`, a copy put in its place) is
 //! hashed too, and the snapshot used if the bytes are the same. A file
 //! of another size is stale at once.
 //!
-//! The one change this misses is one that keeps the size, the
-//! modification time to the nanosecond, the inode and the device, made
-//! more than [`RACY_NS`] after kg read the file: a program that rewrites
-//! a file in place and then sets its time back. `kg cache verify` (every
-//! file hashed, the snapshot's own checksum checked) and `--no-cache`
-//! see through it.
+//! The status-change time (ctime) moves with every write and every
+//! change of the times, and no program can set it back, so a file
+//! rewritten in place with its modification time set back is hashed.
+//! What this misses is a change that keeps all five, which takes a file
+//! system without status-change times or with coarse ones, or a clock
+//! that disagrees with kg's: a network file system whose server clock is
+//! more than [`RACY_NS`] behind this machine's can give a file written
+//! just before kg read it a time that does not look recent, and a second
+//! write within the same tick then keeps every field. `kg cache verify`
+//! (every file hashed, the snapshot's own checksum checked) and
+//! `--no-cache` see through it.
 //!
 //! The snapshot's own body is checked against its checksum by `kg cache
 //! verify`, not at every load: a snapshot is written whole, synced to
@@ -198,13 +203,16 @@ fn compare_files<T>(
 
 /// Whether a graph file whose snapshot recorded `recorded`, and which now
 /// has the identity `now` (same size), must be hashed: its modification
-/// time, inode or device differ, or it is racily clean (modified within
-/// [`RACY_NS`] of being read).
+/// or status-change time, inode or device differ, or it is racily clean
+/// (written or its times changed within [`RACY_NS`] of being read: the
+/// later of its two times counts, so that a copy that kept an old
+/// modification time is racy too).
 fn needs_hash(recorded: &SourceStamp, now: &SourceStamp) -> bool {
     now.mtime_ns != recorded.mtime_ns
+        || now.ctime_ns != recorded.ctime_ns
         || now.inode != recorded.inode
         || now.device != recorded.device
-        || recorded.mtime_ns >= recorded.read_ns - RACY_NS
+        || recorded.mtime_ns.max(recorded.ctime_ns) >= recorded.read_ns - RACY_NS
 }
 
 /// Compares the recorded checksums with the files' bytes.
@@ -371,8 +379,14 @@ fn write_snapshot(graph: &Graph, stamps: &[SourceStamp], snap: &Path) -> Result<
     // Written beside it, synced, and renamed over it, so that a reader
     // sees the old snapshot or the new one, whole, even after a crash
     // (loads do not hash the body; see the module documentation).
-    let tmp = temp_path(snap, std::process::id());
-    let written = File::create(&tmp)
+    // Named after the process and the time, and created new: two writers
+    // of one snapshot (two machines sharing the cache folder, two
+    // containers whose kg has the same process id) never share a file.
+    let tmp = temp_path(snap, format_args!("{}-{}", std::process::id(), now_ns()));
+    let written = File::options()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
         .map_err(|e| e.to_string())
         .and_then(|f| {
             let mut out = io::BufWriter::with_capacity(1 << 20, f);

@@ -592,8 +592,11 @@ impl Graph {
             }
         }
         let at = |n: NodeIndex| position.get(n.index()).copied().filter(|&p| p != u32::MAX);
+        // A relation named twice is kept once, as an entity is.
+        let mut taken = fixedbitset::FixedBitSet::with_capacity(self.relation_bound());
         let rels: Vec<(u32, u32, Relation)> = relations
             .into_iter()
+            .filter(|e| e.index() < taken.len() && !taken.put(e.index()))
             .filter_map(|e| {
                 let (a, b) = self.endpoints(e)?;
                 Some((at(a)?, at(b)?, self.relation(e)?.clone()))
@@ -755,6 +758,15 @@ impl Graph {
         match &self.frozen {
             Some(f) => f.entity_count(),
             None => petgraph::visit::NodeIndexable::node_bound(&self.inner),
+        }
+    }
+
+    /// One more than the largest relation index in use: the length of an
+    /// array indexed by relation.
+    pub fn relation_bound(&self) -> usize {
+        match &self.frozen {
+            Some(f) => f.relation_count(),
+            None => petgraph::visit::EdgeIndexable::edge_bound(&self.inner),
         }
     }
 

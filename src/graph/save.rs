@@ -318,11 +318,12 @@ fn describe_props(graph: &Graph, n: NodeIndex) -> Option<String> {
 }
 
 /// The temporary file a save writes first: hidden, beside the target, and
-/// named after the process (a killed writer's leftover is removed by the
-/// next save of the same file, under the lock).
-pub(crate) fn temp_path(file: &Path, pid: u32) -> PathBuf {
+/// named after the writer (`tag`: its process id, and for snapshots the
+/// time too; a killed writer's leftover is removed by the next save of
+/// the same file, under the lock).
+pub(crate) fn temp_path(file: &Path, tag: impl std::fmt::Display) -> PathBuf {
     let name = file.file_name().unwrap_or_default().to_string_lossy();
-    file.with_file_name(format!(".{name}.kg-save.{pid}.tmp"))
+    file.with_file_name(format!(".{name}.kg-save.{tag}.tmp"))
 }
 
 /// Removes temporary files that killed writers of `file` left behind.

@@ -14,6 +14,10 @@
 //!     path        str      its canonical path
 //!     size        u64      its length in bytes
 //!     mtime       i128     its modification time, ns since the Unix epoch
+//!     ctime       i128     its status-change time, ns since the Unix epoch
+//!     inode       u64      its inode number
+//!     device      u64      the device that holds it
+//!     read at     i128     when kg read it, ns since the Unix epoch
 //!     checksum    u64      XXH3-64 of its bytes
 //!   body length   u64
 //!   body checksum u64      XXH3-64 of the body
@@ -75,7 +79,8 @@ pub const MAGIC: [u8; 8] = *b"KGSNAP\r\n";
 /// The version of the snapshot layout this build reads and writes; a
 /// snapshot of another version is rebuilt. Version 4: the name table
 /// holds look-up keys (`fold::name_key`), not names in lower case.
-/// Version 5: each source's inode, device and the time it was read.
+/// Version 5: each source's status-change time, inode, device and the
+/// time it was read.
 pub const SNAPSHOT_VERSION: u32 = 5;
 
 /// How deep lists may nest inside a property value.
@@ -125,6 +130,10 @@ pub struct SourceStamp {
     pub size: u64,
     /// Its modification time, in nanoseconds since the Unix epoch.
     pub mtime_ns: i128,
+    /// Its status-change time (ctime), in nanoseconds since the Unix
+    /// epoch: any write or change of times moves it, and no program can
+    /// set it back (0 where the platform does not tell).
+    pub ctime_ns: i128,
     /// Its inode number (0 where the platform has none).
     pub inode: u64,
     /// The device that holds it (0 where the platform does not tell).
@@ -147,12 +156,26 @@ impl SourceStamp {
             path,
             size: meta.len(),
             mtime_ns: mtime_ns(meta),
+            ctime_ns: ctime_ns(meta),
             inode,
             device,
             read_ns,
             checksum: 0,
         }
     }
+}
+
+/// A file's status-change time, in nanoseconds since the Unix epoch.
+#[cfg(unix)]
+pub fn ctime_ns(meta: &std::fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+}
+
+/// A file's status-change time: not told on this platform.
+#[cfg(not(unix))]
+pub fn ctime_ns(_meta: &std::fs::Metadata) -> i128 {
+    0
 }
 
 /// A file's inode number and device.
@@ -544,6 +567,7 @@ fn header(sources: &[SourceStamp], len: u64, sum: u64) -> Result<Vec<u8>, Snapsh
         w.bytes(&path_bytes(&s.path))?;
         w.u64(s.size);
         w.i128(s.mtime_ns);
+        w.i128(s.ctime_ns);
         w.u64(s.inode);
         w.u64(s.device);
         w.i128(s.read_ns);
@@ -738,8 +762,9 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     if version != SNAPSHOT_VERSION {
         return Err(SnapshotError::Version(version));
     }
-    // A path's length, size, mtime, inode, device, read time, checksum.
-    let n = r.count(4 + 8 + 16 + 8 + 8 + 16 + 8)?;
+    // A path's length, size, mtime, ctime, inode, device, read time,
+    // checksum.
+    let n = r.count(4 + 8 + 16 + 16 + 8 + 8 + 16 + 8)?;
     let mut sources = Vec::with_capacity(n);
     for _ in 0..n {
         let path = path_from(r.raw()?);
@@ -747,6 +772,7 @@ pub fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
             path,
             size: r.u64()?,
             mtime_ns: r.i128()?,
+            ctime_ns: r.i128()?,
             inode: r.u64()?,
             device: r.u64()?,
             read_ns: r.i128()?,
@@ -1137,6 +1163,7 @@ mod tests {
             path: PathBuf::from("/data/graph.json"),
             size: 1234,
             mtime_ns: 1_700_000_000_123_456_789,
+            ctime_ns: 1_700_000_000_223_456_789,
             inode: 4321,
             device: 2049,
             read_ns: 1_700_000_100_000_000_000,
