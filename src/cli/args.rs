@@ -302,8 +302,9 @@ pub enum CacheAction {
     Info,
     /// Check the snapshot of the graph files in full: hash every graph
     /// file and the snapshot's body and decode every record (a load trusts
-    /// files whose size, times, inode and device are unchanged). Exits 1
-    /// when the snapshot is missing, stale or damaged.
+    /// files whose size, times, inode and device are unchanged). A stale
+    /// or damaged snapshot is removed, so that the next load rebuilds it.
+    /// Exits 1 when the snapshot is missing, stale or damaged.
     Verify,
     /// Print the cache folder.
     Path,
