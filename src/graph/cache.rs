@@ -149,17 +149,15 @@ enum Check {
     Content,
 }
 
-/// Compares the recorded files with the files on disk: the identity of
-/// each (size, modification time, inode, device) without reading it, and
-/// the checksum of those that [`needs_hash`] or `check` asks to hash,
-/// hashed on a second thread. `meanwhile` runs meanwhile on this one.
-/// Gives how many files were hashed.
-fn compare_files<T>(
-    header: &Header,
+/// Compares the recorded files with the files on disk by their identity
+/// (size, times, inode, device), without reading them, and gives those
+/// whose checksum must be compared: the ones [`needs_hash`] names, or
+/// every one when `check` asks for the content.
+fn files_to_hash<'h>(
+    header: &'h Header,
     canonical: &[PathBuf],
     check: Check,
-    meanwhile: impl FnOnce() -> T,
-) -> (Result<usize, Refusal>, T) {
+) -> Result<Vec<&'h SourceStamp>, Refusal> {
     if header.sources.len() != canonical.len()
         || header
             .sources
@@ -167,38 +165,21 @@ fn compare_files<T>(
             .zip(canonical)
             .any(|(s, p)| &s.path != p)
     {
-        let refusal = Refusal::Stale("it was built from other files".into());
-        return (Err(refusal), meanwhile());
+        return Err(Refusal::Stale("it was built from other files".into()));
     }
     let mut to_hash = Vec::new();
     for s in &header.sources {
-        let meta = match fs::metadata(&s.path) {
-            Ok(m) => m,
-            Err(e) => {
-                let refusal = Refusal::Stale(format!("{}: {e}", s.path.display()));
-                return (Err(refusal), meanwhile());
-            }
-        };
+        let meta = fs::metadata(&s.path)
+            .map_err(|e| Refusal::Stale(format!("{}: {e}", s.path.display())))?;
         if meta.len() != s.size {
-            let refusal = Refusal::Stale(format!("{} changed size", s.path.display()));
-            return (Err(refusal), meanwhile());
+            return Err(Refusal::Stale(format!("{} changed size", s.path.display())));
         }
         let now = SourceStamp::of(s.path.clone(), &meta, s.read_ns);
         if check == Check::Content || needs_hash(s, &now) {
             to_hash.push(s);
         }
     }
-    if to_hash.is_empty() {
-        return (Ok(0), meanwhile());
-    }
-    std::thread::scope(|scope| {
-        let sums = scope.spawn(|| compare_checksums(&to_hash));
-        let t = meanwhile();
-        let sums = sums
-            .join()
-            .unwrap_or_else(|_| Err(Refusal::Stale("the files could not be checked".into())));
-        (sums.map(|()| to_hash.len()), t)
-    })
+    Ok(to_hash)
 }
 
 /// Whether a graph file whose snapshot recorded `recorded`, and which now
@@ -261,14 +242,23 @@ fn try_snapshot(
         Reading::InPlace => Check::Stats,
         Reading::Whole => Check::Content,
     };
-    let (files, graph) = compare_files(&header, canonical, check, || match reading {
-        Reading::InPlace => snapshot::open(Arc::clone(&bytes), &header),
-        Reading::Whole => snapshot::check_body(body, &header)
-            .and_then(|()| snapshot::open(Arc::clone(&bytes), &header))
-            .and_then(|_| snapshot::decode_body_with(body, &mut *progress)),
+    let to_hash = files_to_hash(&header, canonical, check)?;
+    let (sums, graph) = std::thread::scope(|scope| {
+        let sums = (!to_hash.is_empty()).then(|| scope.spawn(|| compare_checksums(&to_hash)));
+        let graph = match reading {
+            Reading::InPlace => snapshot::open(Arc::clone(&bytes), &header),
+            Reading::Whole => snapshot::check_body(body, &header)
+                .and_then(|()| snapshot::open(Arc::clone(&bytes), &header))
+                .and_then(|_| snapshot::decode_body_with(body, &mut *progress)),
+        };
+        let sums = sums.map_or(Ok(()), |h| {
+            h.join()
+                .unwrap_or_else(|_| Err(Refusal::Stale("the files could not be checked".into())))
+        });
+        (sums, graph)
     });
-    let hashed = files?;
-    Ok((graph.map_err(Refusal::Damaged)?, hashed))
+    sums?;
+    Ok((graph.map_err(Refusal::Damaged)?, to_hash.len()))
 }
 
 /// The canonical paths of graph files.

@@ -193,7 +193,12 @@ pub fn file_identity(_meta: &std::fs::Metadata) -> (u64, u64) {
 
 /// The time now, in nanoseconds since the Unix epoch.
 pub fn now_ns() -> i128 {
-    match std::time::SystemTime::now().duration_since(UNIX_EPOCH) {
+    ns_since_epoch(std::time::SystemTime::now())
+}
+
+/// A time in nanoseconds since the Unix epoch (negative before it).
+fn ns_since_epoch(t: std::time::SystemTime) -> i128 {
+    match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
         Err(e) => -(e.duration().as_nanos() as i128),
     }
@@ -202,13 +207,7 @@ pub fn now_ns() -> i128 {
 /// The modification time of a file, in nanoseconds since the Unix epoch
 /// (0 where the platform does not tell).
 pub fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
-    match meta.modified() {
-        Ok(t) => match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => d.as_nanos() as i128,
-            Err(e) => -(e.duration().as_nanos() as i128),
-        },
-        Err(_) => 0,
-    }
+    meta.modified().map_or(0, ns_since_epoch)
 }
 
 /// The checksum of bytes as snapshots record it (XXH3-64).
@@ -835,8 +834,8 @@ pub fn check_body(body: &[u8], header: &Header) -> Result<(), SnapshotError> {
 
 /// The graph of a snapshot, read in place (see [`super::frozen`]): only
 /// what precedes the entities is decoded now, and the body's length is
-/// checked but not its checksum: check it with [`check_body`] before
-/// trusting the graph.
+/// checked but not its checksum ([`check_body`] does that; loads leave it
+/// to `kg cache verify`, see [`super::cache`]).
 pub fn open(bytes: Arc<FileBytes>, header: &Header) -> Result<Graph, SnapshotError> {
     let len = body_unchecked(&bytes, header)?.len();
     let body = header.body_start..header.body_start + len;

@@ -133,6 +133,28 @@ impl Vocabulary {
         }
     }
 
+    /// The typed adjacency lists that hold ownership in `dir`, with the
+    /// side of the entity they are read from: owners arrive by `OWNS` and
+    /// `CONTROLS` and are reached by `PART_OF` (holdings the other way).
+    /// Types the graph does not have are left out.
+    pub(crate) fn typed_lists(
+        &self,
+        dir: Direction,
+    ) -> impl Iterator<Item = (Sym, crate::graph::Direction)> {
+        use crate::graph::Direction as G;
+        let (arrive, leave) = match dir {
+            Direction::Up => (G::Incoming, G::Outgoing),
+            Direction::Down => (G::Outgoing, G::Incoming),
+        };
+        [
+            (self.owns, arrive),
+            (self.controls, arrive),
+            (self.part_of, leave),
+        ]
+        .into_iter()
+        .filter_map(|(ty, side)| Some((ty?, side)))
+    }
+
     /// The ownership edges at `n` in `dir` (its owners going up, its
     /// holdings going down) that are valid during `as_of` when given.
     pub fn edges(
@@ -146,19 +168,7 @@ impl Vocabulary {
         let mut out = Vec::new();
         let valid = |r: &Relation| as_of.is_none_or(|d| r.valid_during(d));
         if let Some(adj) = graph.adjacency() {
-            // Only the three types, from the typed lists: owners arrive by
-            // OWNS and CONTROLS and are reached by PART_OF.
-            let (arrive, leave) = match dir {
-                Direction::Up => (G::Incoming, G::Outgoing),
-                Direction::Down => (G::Outgoing, G::Incoming),
-            };
-            let lists = [
-                (self.owns, arrive),
-                (self.controls, arrive),
-                (self.part_of, leave),
-            ];
-            for (ty, side) in lists {
-                let Some(ty) = ty else { continue };
+            for (ty, side) in self.typed_lists(dir) {
                 for a in adj.typed(n, side, ty) {
                     let Some(r) = graph.relation(a.edge()).filter(|r| valid(r)) else {
                         continue;

@@ -38,22 +38,10 @@ impl<'a> OwnershipView<'a> {
     /// no date the typed lists of the three types answer alone (no
     /// relation is read); with one, each relation's dates are read.
     fn next(&self, n: NodeIndex, dir: Direction) -> Next {
-        use crate::graph::Direction as G;
-        let (arrive, leave) = match dir {
-            Direction::Up => (G::Incoming, G::Outgoing),
-            Direction::Down => (G::Outgoing, G::Incoming),
-        };
         if let (None, Some(adj)) = (self.as_of, self.graph.adjacency()) {
-            let lists = [
-                (self.vocab.owns, arrive),
-                (self.vocab.controls, arrive),
-                (self.vocab.part_of, leave),
-            ];
             let mut out = Vec::new();
-            for (ty, side) in lists {
-                if let Some(ty) = ty {
-                    out.extend(adj.typed(n, side, ty).iter().map(|a| a.other()));
-                }
+            for (ty, side) in self.vocab.typed_lists(dir) {
+                out.extend(adj.typed(n, side, ty).iter().map(|a| a.other()));
             }
             return out.into_iter();
         }
